@@ -1,0 +1,43 @@
+/*
+ * entry.c - the sentinels, and an entry's birth and death.  The state
+ * machine itself is inline in entry.h, on the lookup path.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "entry.h"
+#include "reclaim.h"
+
+/* Only their addresses matter: no user value can equal them. */
+char syncmap__marks[2];
+
+struct entry *
+syncmap__entry_new(struct mem *mem, const void *key, size_t klen, void *raw)
+{
+	struct entry *e;
+
+	if (klen > SIZE_MAX - entry_size(0))
+		return NULL;
+	e = mem_alloc(mem, entry_size(klen));
+	if (e == NULL)
+		return NULL;
+	atomic_init(&e->p, raw);
+	e->klen = klen;
+	if (klen > 0)
+		memcpy(e->key, key, klen);
+	return e;
+}
+
+void
+syncmap__entry_free(struct mem *mem, struct entry *e)
+{
+	mem_free(mem, e, entry_size(e->klen));
+}
+
+void
+syncmap__entry_reclaim(ck_epoch_entry_t *ce)
+{
+	struct entry *e = (struct entry *)((char *)ce - offsetof(struct entry, retire));
+
+	mem_free_retired(syncmap__reclaim_mem(), e, entry_size(e->klen));
+}

@@ -1,0 +1,44 @@
+/*
+ * hash.c - XXH3 (xxHash, inlined so the library needs no runtime xxhash)
+ * seeded per map from the kernel's random pool.
+ */
+#include <sys/random.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "hash.h"
+
+/*
+ * getrandom only fails before the kernel's pool is initialised (GRND_NONBLOCK
+ * asked not to wait) or under seccomp; a map must still be creatable then, so
+ * the fallback mixes the clock, a per-process counter and addresses (ASLR).
+ * Such a seed is guessable by a local attacker, never shared between maps.
+ */
+uint64_t
+syncmap__hash_seed(void)
+{
+	static atomic_uint_fast64_t counter;
+	struct timespec ts;
+	uint64_t seed;
+	ssize_t n;
+
+	do {
+		n = getrandom(&seed, sizeof(seed), GRND_NONBLOCK);
+	} while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(seed))
+		return seed;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+	    (uint64_t)(uintptr_t)&ts ^ atomic_fetch_add(&counter, 1);
+	return XXH3_64bits(&seed, sizeof(seed));
+}
+
+uint64_t
+syncmap__hash(uint64_t seed, const void *key, size_t klen)
+{
+	return XXH3_64bits_withSeed(key, klen, seed);
+}

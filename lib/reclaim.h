@@ -1,0 +1,67 @@
+/*
+ * reclaim.h - safe memory reclamation for lock-free readers (ck_epoch).
+ * The rules are written down at the top of reclaim.c.
+ */
+#ifndef SYNCMAP_RECLAIM_H
+#define SYNCMAP_RECLAIM_H
+
+#include <ck_epoch.h>
+#include <ck_stack.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mem.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+/* A map's garbage.  Used only under the map's mutex, or by destroy. */
+struct reclaim {
+	ck_epoch_record_t *rec;   /* owns the map's garbage; NULL while none */
+	ck_stack_t limbo;         /* retired while no record could be had */
+	struct mem *mem;
+};
+
+/* The calling thread's reader state. */
+struct reader {
+	ck_epoch_record_t *rec;
+	unsigned int ticks;
+};
+
+HIDDEN extern __thread struct reader syncmap__self
+	__attribute__((tls_model("initial-exec")));
+
+HIDDEN ck_epoch_record_t *syncmap__reader_slow(void);
+
+/*
+ * Opens a read-side section: until reader_exit, nothing retired from now on
+ * is freed.  Sections nest (a range callback calls back into the map).
+ * NULL only if no record could be had at all (see reclaim.c).
+ */
+static inline ck_epoch_record_t *
+reader_enter(void)
+{
+	ck_epoch_record_t *rec = syncmap__self.rec;
+
+	if (rec == NULL && (rec = syncmap__reader_slow()) == NULL)
+		return NULL;
+	ck_epoch_begin(rec, NULL);
+	return rec;
+}
+
+/* Closes the section; true once every 64 calls, when the caller should
+ * offer to poll a map's garbage (see reclaim.c, "delay"). */
+static inline bool
+reader_exit(ck_epoch_record_t *rec)
+{
+	ck_epoch_end(rec, NULL);
+	return (++syncmap__self.ticks & 63) == 0;
+}
+
+HIDDEN void syncmap__reclaim_init(struct reclaim *r, struct mem *mem);
+HIDDEN void syncmap__retire(struct reclaim *r, ck_epoch_entry_t *e,
+                            ck_epoch_cb_t *fn, size_t size);
+HIDDEN void syncmap__reclaim_poll(struct reclaim *r);
+HIDDEN void syncmap__reclaim_fini(struct reclaim *r);
+HIDDEN struct mem *syncmap__reclaim_mem(void);
+
+#endif /* SYNCMAP_RECLAIM_H */

@@ -1,0 +1,107 @@
+/*
+ * table.h - the hash table behind both read and dirty.
+ *
+ * Open addressing with linear probing over a power-of-two array of slots.
+ * A slot keeps the key's full hash beside the entry pointer, so a probe
+ * dereferences an entry only when the hashes match.  The load factor stays
+ * at or below 3/4, so a probe always ends at an empty slot.
+ *
+ * A table is written only while it is a map's dirty table, under the map's
+ * mutex.  Once published as read it is immutable: lock-free lookups read
+ * its slots with plain loads, ordered by the acquire load of the pointer.
+ */
+#ifndef SYNCMAP_TABLE_H
+#define SYNCMAP_TABLE_H
+
+#include <ck_epoch.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "entry.h"
+#include "mem.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+struct slot {
+	uint64_t hash;
+	struct entry *e;          /* NULL = empty */
+};
+
+struct table {
+	ck_epoch_entry_t retire;
+	size_t mask;              /* capacity - 1 */
+	size_t count;
+	struct slot slots[];
+};
+
+/* The table of an empty map: shared, never written, never freed.  It has
+ * no room, so a dirty table that starts as this one grows on first insert. */
+HIDDEN extern struct table syncmap__table_empty;
+#define TABLE_EMPTY (&syncmap__table_empty)
+
+/* The slot where a probe for the key stops: the key's, or an empty one. */
+static inline size_t
+table_probe(const struct table *t, uint64_t hash, const void *key, size_t klen)
+{
+	size_t i = hash & t->mask;
+	const struct slot *s;
+
+	for (;; i = (i + 1) & t->mask) {
+		s = &t->slots[i];
+		if (s->e == NULL)
+			return i;
+		if (s->hash == hash && s->e->klen == klen &&
+		    (klen == 0 || memcmp(s->e->key, key, klen) == 0))
+			return i;
+	}
+}
+
+static inline struct entry *
+table_find(const struct table *t, uint64_t hash, const void *key, size_t klen)
+{
+	return t->slots[table_probe(t, hash, key, klen)].e;
+}
+
+static inline size_t
+table_size(const struct table *t)
+{
+	return offsetof(struct table, slots) + (t->mask + 1) * sizeof(struct slot);
+}
+
+/* True if one more entry fits without growing. */
+static inline bool
+table_has_room(const struct table *t)
+{
+	return (t->count + 1) * 4 <= (t->mask + 1) * 3;
+}
+
+/* The next occupied slot at or after *pos, or NULL at the end. */
+static inline const struct slot *
+table_next(const struct table *t, size_t *pos)
+{
+	const struct slot *s;
+
+	while (*pos <= t->mask) {
+		s = &t->slots[(*pos)++];
+		if (s->e != NULL)
+			return s;
+	}
+	return NULL;
+}
+
+/* A table with room for n entries (TABLE_EMPTY for 0), or NULL. */
+HIDDEN struct table *syncmap__table_new(struct mem *mem, size_t n);
+HIDDEN void syncmap__table_free(struct mem *mem, struct table *t);
+HIDDEN ck_epoch_cb_t syncmap__table_reclaim;
+/* Adds an entry whose key is absent; the table has room. */
+HIDDEN void syncmap__table_insert(struct table *t, uint64_t hash,
+                                  struct entry *e);
+/* Removes and returns the key's entry, or NULL if absent. */
+HIDDEN struct entry *syncmap__table_remove(struct table *t, uint64_t hash,
+                                           const void *key, size_t klen);
+/* Bytes a table with room for n entries takes, or 0 if it cannot exist. */
+HIDDEN size_t syncmap__table_bytes(size_t n);
+
+#endif /* SYNCMAP_TABLE_H */

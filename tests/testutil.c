@@ -1,0 +1,192 @@
+/*
+ * testutil.c - shared test helpers (see testutil.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static void *
+counting_malloc(size_t size, void *ctx)
+{
+	struct counting *c = ctx;
+	void *p;
+
+	if (atomic_load(&c->fail_in) > 0 && atomic_fetch_sub(&c->fail_in, 1) == 1) {
+		atomic_fetch_add(&c->failures, 1);
+		return NULL;
+	}
+	if ((p = malloc(size)) != NULL) {
+		atomic_fetch_add(&c->bytes, size);
+		atomic_fetch_add(&c->allocs, 1);
+	}
+	return p;
+}
+
+static void
+counting_free(void *p, size_t size, void *ctx)
+{
+	struct counting *c = ctx;
+
+	ck_assert_ptr_nonnull(p);
+	atomic_fetch_sub(&c->bytes, size);
+	atomic_fetch_add(&c->frees, 1);
+	free(p);
+}
+
+void
+counting_init(struct counting *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->a.malloc = counting_malloc;
+	c->a.free = counting_free;
+	c->a.ctx = c;
+}
+
+void
+counting_fail_in(struct counting *c, long n)
+{
+	atomic_store(&c->fail_in, n);
+}
+
+size_t
+counting_outstanding(struct counting *c)
+{
+	return atomic_load(&c->bytes);
+}
+
+syncmap_t *
+map_new(enum syncmap_policy policy, struct counting *c)
+{
+	struct syncmap_options o = { .policy = policy, .allocator = c ? &c->a : NULL };
+	syncmap_t *m = syncmap_create(&o);
+
+	ck_assert_ptr_nonnull(m);
+	return m;
+}
+
+void
+ref_init(struct ref *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+size_t
+ref_slot(struct ref *r, const void *key, size_t klen)
+{
+	size_t i;
+
+	ck_assert_uint_le(klen, sizeof(r->slot[0].key));
+	for (i = 0; i < r->n; i++)
+		if (r->slot[i].klen == klen && (klen == 0 || memcmp(r->slot[i].key, key, klen) == 0))
+			return i;
+	ck_assert_uint_lt(r->n, REF_MAX);
+	if (klen > 0)
+		memcpy(r->slot[r->n].key, key, klen);
+	r->slot[r->n].klen = klen;
+	r->slot[r->n].present = false;
+	return r->n++;
+}
+
+size_t
+ref_live(const struct ref *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->slot[i].present;
+	return n;
+}
+
+struct ref_walk {
+	const struct ref *r;
+	bool seen[REF_MAX];
+	size_t visits;
+};
+
+static int
+ref_visit(const void *key, size_t klen, void *value, void *arg)
+{
+	struct ref_walk *w = arg;
+	size_t i;
+
+	for (i = 0; i < w->r->n; i++) {
+		if (w->r->slot[i].klen != klen || (klen && memcmp(w->r->slot[i].key, key, klen)))
+			continue;
+		ck_assert_msg(w->r->slot[i].present, "range visited an absent key");
+		ck_assert_msg(!w->seen[i], "range visited a key twice");
+		ck_assert_ptr_eq(value, w->r->slot[i].value);
+		w->seen[i] = true;
+		w->visits++;
+		return 0;
+	}
+	ck_abort_msg("range visited a key the model never had");
+	return 1;
+}
+
+void
+ref_compare(const struct ref *r, syncmap_t *m)
+{
+	struct ref_walk w = { .r = r };
+	void *v;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		v = (void *)0x5a5a;
+		ck_assert_int_eq(syncmap_load(m, r->slot[i].key, r->slot[i].klen, &v),
+		    r->slot[i].present);
+		if (r->slot[i].present)
+			ck_assert_ptr_eq(v, r->slot[i].value);
+		else
+			ck_assert_ptr_eq(v, (void *)0x5a5a);
+	}
+	ck_assert_int_eq(syncmap_range(m, ref_visit, &w), 0);
+	ck_assert_uint_eq(w.visits, ref_live(r));
+}
+
+struct syncmap_stats
+stats_of(syncmap_t *m)
+{
+	struct syncmap_stats st;
+
+	ck_assert_int_eq(syncmap_stats(m, &st), 0);
+	return st;
+}
+
+static int
+stop_at_once(const void *key, size_t klen, void *value, void *arg)
+{
+	(void)key; (void)klen; (void)value; (void)arg;
+	return 1;
+}
+
+void
+promote(syncmap_t *m)
+{
+	ck_assert_int_ge(syncmap_range(m, stop_at_once, NULL), 0);
+}
+
+size_t
+key_of(char *buf, long i)
+{
+	return (size_t)snprintf(buf, KEYBUF, "k%ld", i);
+}
+
+size_t
+bounded_bytes_limit(size_t live, size_t key_bytes)
+{
+	return 3 * (key_bytes + 64 * live) + ((size_t)256 << 10);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

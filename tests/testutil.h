@@ -1,0 +1,85 @@
+/*
+ * testutil.h - what the Check suites share: an allocator that counts and
+ * can fail on demand, a reference map to compare with, and the library's
+ * internal self-check.
+ */
+#ifndef SYNCMAP_TESTUTIL_H
+#define SYNCMAP_TESTUTIL_H
+
+#include <check.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "syncmap.h"
+
+/* lib/syncmap.c: NULL if counters and invariants agree with the tables. */
+const char *syncmap__verify(syncmap_t *m);
+
+#define VERIFY(m) do {                                          \
+	const char *verr_ = syncmap__verify(m);                 \
+	ck_assert_msg(verr_ == NULL, "verify: %s", verr_);      \
+} while (0)
+
+struct counting {
+	struct syncmap_allocator a;     /* points back at this struct */
+	atomic_size_t bytes;            /* outstanding */
+	atomic_size_t allocs;           /* successful malloc calls */
+	atomic_size_t frees;
+	atomic_long fail_in;            /* >0: the fail_in-th next malloc fails */
+	atomic_size_t failures;
+};
+
+void counting_init(struct counting *c);
+/* Makes the n-th next allocation fail (n >= 1); 0 disarms. */
+void counting_fail_in(struct counting *c, long n);
+size_t counting_outstanding(struct counting *c);
+
+syncmap_t *map_new(enum syncmap_policy policy, struct counting *c);
+
+/* A plain map from short byte-string keys to values: the model. */
+#define REF_MAX 256
+struct ref {
+	struct {
+		unsigned char key[32];
+		size_t klen;
+		void *value;
+		bool present;
+	} slot[REF_MAX];
+	size_t n;
+};
+
+void ref_init(struct ref *r);
+/* The slot of key, created (absent) if new. */
+size_t ref_slot(struct ref *r, const void *key, size_t klen);
+size_t ref_live(const struct ref *r);
+/* Checks that m holds exactly what r does: every load, and one Range. */
+void ref_compare(const struct ref *r, syncmap_t *m);
+
+/* Fills st; asserts success. */
+struct syncmap_stats stats_of(syncmap_t *m);
+
+/* A deterministic generator (xorshift64*). */
+static inline unsigned long long
+rnd(unsigned long long *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/* Promotes dirty if there is one (Range does), without visiting. */
+void promote(syncmap_t *m);
+
+/* Writes the key "k<i>" into buf (KEYBUF bytes) and returns its length. */
+#define KEYBUF 24
+size_t key_of(char *buf, long i);
+
+/* The bound of SPEC section 4, for the keys r holds. */
+size_t bounded_bytes_limit(size_t live, size_t key_bytes);
+
+/* Each check_*.c defines its suite; testutil.c's main runs it. */
+Suite *suite(void);
+
+#endif
