@@ -38,7 +38,7 @@ size_t counting_outstanding(struct counting *c);
 syncmap_t *map_new(enum syncmap_policy policy, struct counting *c);
 
 /* A plain map from short byte-string keys to values: the model. */
-#define REF_MAX 256
+#define REF_MAX 1536
 struct ref {
 	struct {
 		unsigned char key[32];

@@ -1,0 +1,338 @@
+/*
+ * check_bounded.c - SPEC section 4.  SYNCMAP_CLASSIC keeps Go's dirty-map
+ * bloat (deleted keys held until a new key and a promotion); the default
+ * SYNCMAP_BOUNDED keeps, at every quiescent point, dead entries within
+ * max(live, 64) and its heap within 3 * sum(klen + 64) + 256 KiB.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* Live keys tracked by id: any length, content derived from the id. */
+struct keys {
+	size_t n, cap, live, live_bytes;
+	size_t *len;
+	bool *present;
+	unsigned char *buf;
+};
+
+static void
+keys_init(struct keys *k, size_t cap, size_t maxlen)
+{
+	k->n = 0;
+	k->cap = cap;
+	k->live = k->live_bytes = 0;
+	k->len = calloc(cap, sizeof(*k->len));
+	k->present = calloc(cap, sizeof(*k->present));
+	k->buf = malloc(maxlen + sizeof(size_t));
+}
+
+static void
+keys_free(struct keys *k)
+{
+	free(k->len);
+	free(k->present);
+	free(k->buf);
+}
+
+/* The bytes of key id, in k->buf. */
+static const void *
+key_bytes(struct keys *k, size_t id)
+{
+	size_t len = k->len[id];
+
+	memset(k->buf, (int)(id * 131 % 251), len);
+	memcpy(k->buf, &id, len < sizeof(id) ? len : sizeof(id));
+	return k->buf;
+}
+
+static void
+put(syncmap_t *m, struct keys *k, size_t id)
+{
+	ck_assert_int_eq(syncmap_store(m, key_bytes(k, id), k->len[id], (void *)(id + 1)), 0);
+	if (!k->present[id]) {
+		k->present[id] = true;
+		k->live++;
+		k->live_bytes += k->len[id];
+	}
+}
+
+static void
+del(syncmap_t *m, struct keys *k, size_t id)
+{
+	ck_assert_int_eq(syncmap_delete(m, key_bytes(k, id), k->len[id]), k->present[id]);
+	if (k->present[id]) {
+		k->present[id] = false;
+		k->live--;
+		k->live_bytes -= k->len[id];
+	}
+}
+
+static void
+check_bound(syncmap_t *m, const struct keys *k)
+{
+	struct syncmap_stats st = stats_of(m);
+	size_t limit = bounded_bytes_limit(k->live, k->live_bytes);
+
+	ck_assert_uint_eq(st.live, k->live);
+	ck_assert_msg(st.dead_entries <= (k->live > 64 ? k->live : 64),
+	    "%zu dead entries for %zu live", st.dead_entries, k->live);
+	ck_assert_msg(st.bytes <= limit, "%zu bytes held, bound %zu (%zu live, %zu key bytes)",
+	    st.bytes, limit, k->live, k->live_bytes);
+}
+
+/* ---- mechanism 1: fill, promote, delete all ------------------------------- */
+
+#define FILL 5000
+
+START_TEST(test_classic_holds_deleted_keys)
+{
+	syncmap_t *m = map_new(SYNCMAP_CLASSIC, NULL);
+	struct syncmap_stats st, full;
+	struct keys k;
+	size_t i;
+
+	keys_init(&k, FILL + 1, 16);
+	for (i = 0; i <= FILL; i++)
+		k.len[i] = 16;
+	for (i = 0; i < FILL; i++)
+		put(m, &k, i);
+	promote(m);
+	full = stats_of(m);
+	for (i = 0; i < FILL; i++)
+		del(m, &k, i);
+	/* Go's bloat, exactly: every deleted key is still a dead entry. */
+	for (i = 0; i < 2 * FILL; i++)
+		syncmap_load(m, key_bytes(&k, i % FILL), 16, NULL);
+	st = stats_of(m);
+	ck_assert_uint_eq(st.live, 0);
+	ck_assert_uint_eq(st.dead_entries, FILL);
+	ck_assert_uint_eq(st.expunged, 0);
+	ck_assert_uint_eq(st.read_slots, FILL);
+	ck_assert_uint_eq(st.bytes, full.bytes);
+	ck_assert_uint_gt(st.bytes, bounded_bytes_limit(0, 0));
+	/* A new key copies read, expunging all of them... */
+	put(m, &k, FILL);
+	st = stats_of(m);
+	ck_assert_uint_eq(st.expunged, FILL);
+	ck_assert_uint_eq(st.dirty_slots, 1);
+	/* ...and the promotion that follows drops them. */
+	syncmap_load(m, key_bytes(&k, FILL), 16, NULL);
+	st = stats_of(m);
+	ck_assert_uint_eq(st.dead_entries, 0);
+	ck_assert_uint_eq(st.read_slots, 1);
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+}
+END_TEST
+
+START_TEST(test_bounded_fill_promote_delete)
+{
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	struct keys k;
+	size_t i;
+
+	keys_init(&k, FILL, 16);
+	for (i = 0; i < FILL; i++)
+		k.len[i] = 16;
+	for (i = 0; i < FILL; i++)
+		put(m, &k, i);
+	promote(m);
+	for (i = 0; i < FILL; i++) {
+		del(m, &k, i);
+		check_bound(m, &k);
+	}
+	ck_assert_uint_gt(stats_of(m).compactions, 0);
+	/* Compaction is amortised: geometric, not one per delete. */
+	ck_assert_uint_lt(stats_of(m).compactions, 20);
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+}
+END_TEST
+
+/* ---- huge dead keys: the count rule alone would not bound bytes ---------- */
+
+START_TEST(test_bounded_huge_dead_keys)
+{
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	struct keys k;
+	size_t i;
+
+	keys_init(&k, 64, 256 << 10);
+	k.len[0] = 1;
+	for (i = 1; i < 64; i++)
+		k.len[i] = 256 << 10;
+	for (i = 0; i < 64; i++)
+		put(m, &k, i);
+	promote(m);
+	for (i = 1; i < 64; i++) {
+		del(m, &k, i);
+		check_bound(m, &k);
+	}
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+}
+END_TEST
+
+/* ---- tables shrink ---------------------------------------------------------- */
+
+START_TEST(test_bounded_shrinks)
+{
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	struct keys k;
+	size_t i, n = 100000;
+
+	keys_init(&k, n, 8);
+	for (i = 0; i < n; i++) {
+		k.len[i] = 8;
+		put(m, &k, i);
+	}
+	promote(m);
+	check_bound(m, &k);
+	for (i = 10; i < n; i++)
+		del(m, &k, i);
+	check_bound(m, &k);
+	ck_assert_uint_lt(stats_of(m).bytes, 64 << 10);
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+}
+END_TEST
+
+/* ---- keys only dirty has, deleted --------------------------------------- */
+
+START_TEST(test_bounded_dirty_only_deletes)
+{
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	struct keys k;
+	size_t i, n = 50000;
+
+	keys_init(&k, n, 24);
+	for (i = 0; i < n; i++) {
+		k.len[i] = 24;
+		put(m, &k, i);
+	}
+	for (i = 0; i < n; i++) {
+		del(m, &k, i);
+		if (i % 1000 == 0)
+			check_bound(m, &k);
+	}
+	check_bound(m, &k);
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+}
+END_TEST
+
+/* ---- sliding-window churn (a session table) --------------------------------- */
+
+#define WINDOW 1000
+#define CHURN 60000
+
+static struct syncmap_stats
+churn(enum syncmap_policy policy, size_t *max_dead)
+{
+	syncmap_t *m = map_new(policy, NULL);
+	struct syncmap_stats st;
+	struct keys k;
+	size_t i, j;
+
+	keys_init(&k, CHURN + WINDOW, 32);
+	*max_dead = 0;
+	for (i = 0; i < CHURN + WINDOW; i++)
+		k.len[i] = 32;
+	for (i = 0; i < CHURN + WINDOW; i++) {
+		put(m, &k, i);
+		if (i >= WINDOW)
+			del(m, &k, i - WINDOW);
+		for (j = 0; j < 4; j++)
+			syncmap_load(m, key_bytes(&k, i - (i * 7 + j) % (i < WINDOW ? i + 1 : WINDOW)), 32, NULL);
+		if (i % 500 == 0) {
+			st = stats_of(m);
+			if (st.dead_entries > *max_dead)
+				*max_dead = st.dead_entries;
+			if (policy == SYNCMAP_BOUNDED)
+				check_bound(m, &k);
+		}
+	}
+	VERIFY(m);
+	st = stats_of(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+	return st;
+}
+
+START_TEST(test_churn)
+{
+	struct syncmap_stats c, b;
+	size_t cdead, bdead;
+
+	c = churn(SYNCMAP_CLASSIC, &cdead);
+	b = churn(SYNCMAP_BOUNDED, &bdead);
+	ck_assert_uint_le(bdead, WINDOW);
+	/* Amortised O(1): a compaction costs O(window) and comes at most once
+	 * per Omega(window) operations. */
+	ck_assert_uint_le(b.compactions, 4 * (CHURN + WINDOW) / WINDOW + 4);
+	ck_assert_uint_eq(c.compactions, 0);
+}
+END_TEST
+
+/* ---- random workloads with keys of every size --------------------------- */
+
+START_TEST(test_bounded_random)
+{
+	static const size_t lens[] = { 8, 16, 100, 4096, 65536 };
+	unsigned long long s = 77 + (unsigned long long)_i;
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	struct keys k;
+	size_t i, id, nkeys = 3000;
+
+	/* Keys shorter than an id cannot be told apart by it: only ids 0 and
+	 * 1 get the 0- and 1-byte keys.  65536-byte keys are rare. */
+	keys_init(&k, nkeys, 65536);
+	for (i = 0; i < nkeys; i++)
+		k.len[i] = i < 2 ? i : lens[rnd(&s) % (i % 97 == 0 ? 5 : 4)];
+	for (i = 0; i < 20000; i++) {
+		id = (size_t)(rnd(&s) % nkeys);
+		switch (rnd(&s) % 5) {
+		case 0: case 1:
+			put(m, &k, id);
+			break;
+		case 2: case 3:
+			del(m, &k, id);
+			break;
+		default:
+			syncmap_load(m, key_bytes(&k, id), k.len[id], NULL);
+		}
+		if (i % 50 == 0)
+			check_bound(m, &k);
+	}
+	check_bound(m, &k);
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(&k);
+}
+END_TEST
+
+Suite *
+suite(void)
+{
+	Suite *s = suite_create("bounded");
+	TCase *tc = tcase_create("dirty-map bloat");
+
+	tcase_add_test(tc, test_classic_holds_deleted_keys);
+	tcase_add_test(tc, test_bounded_fill_promote_delete);
+	tcase_add_test(tc, test_bounded_huge_dead_keys);
+	tcase_add_test(tc, test_bounded_shrinks);
+	tcase_add_test(tc, test_bounded_dirty_only_deletes);
+	tcase_add_test(tc, test_churn);
+	tcase_add_loop_test(tc, test_bounded_random, 0, 3);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return s;
+}

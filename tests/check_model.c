@@ -1,0 +1,161 @@
+/*
+ * check_model.c - thousands of random operation sequences, each applied to
+ * the map and to a plain reference map, every result compared, and the
+ * map's counters and invariants re-derived from its tables after every
+ * step.  This is the C form of Go's TestMapMatchesRWMutex (quick.CheckEqual
+ * of sync.Map against a mutex-guarded map).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define SEQUENCES 1500
+#define STEPS 400
+
+static void *const pool[] = {
+	NULL, (void *)0x10, (void *)0x20, (void *)0x30, (void *)0x40,
+};
+#define NPOOL (sizeof(pool) / sizeof(pool[0]))
+
+struct run {
+	syncmap_t *m;
+	struct ref r;
+	unsigned long long seed;
+	unsigned nkeys;
+	unsigned char keys[40][12];
+	size_t klens[40];
+};
+
+/* Keys of length 0 to 12, NUL bytes included, some sharing prefixes. */
+static void
+make_keys(struct run *t)
+{
+	unsigned i, j;
+
+	t->nkeys = 2 + (unsigned)(rnd(&t->seed) % 39);
+	for (i = 0; i < t->nkeys; i++) {
+		t->klens[i] = (size_t)(rnd(&t->seed) % 13);
+		for (j = 0; j < t->klens[i]; j++)
+			t->keys[i][j] = (unsigned char)(rnd(&t->seed) % 3);
+	}
+}
+
+static int
+partial_visit(const void *key, size_t klen, void *value, void *arg)
+{
+	struct run *t = arg;
+	size_t i = ref_slot(&t->r, key, klen);
+
+	ck_assert_msg(t->r.slot[i].present, "range visited an absent key");
+	ck_assert_ptr_eq(value, t->r.slot[i].value);
+	return rnd(&t->seed) % 4 == 0;
+}
+
+static void
+step(struct run *t)
+{
+	unsigned k = (unsigned)(rnd(&t->seed) % t->nkeys);
+	const void *key = t->keys[k];
+	size_t klen = t->klens[k], i = ref_slot(&t->r, key, klen);
+	void *v = pool[rnd(&t->seed) % NPOOL], *w = pool[rnd(&t->seed) % NPOOL];
+	void *got = (void *)0x5a5a;
+	bool present = t->r.slot[i].present;
+	void *cur = t->r.slot[i].value;
+	unsigned op = (unsigned)(rnd(&t->seed) % 100);
+
+	if (op < 25) {
+		ck_assert_int_eq(syncmap_load(t->m, key, klen, &got), present);
+		if (present)
+			ck_assert_ptr_eq(got, cur);
+	} else if (op < 40) {
+		ck_assert_int_eq(syncmap_store(t->m, key, klen, v), 0);
+		t->r.slot[i].present = true;
+		t->r.slot[i].value = v;
+	} else if (op < 50) {
+		ck_assert_int_eq(syncmap_load_or_store(t->m, key, klen, v, &got), present);
+		ck_assert_ptr_eq(got, present ? cur : v);
+		t->r.slot[i].present = true;
+		t->r.slot[i].value = present ? cur : v;
+	} else if (op < 58) {
+		ck_assert_int_eq(syncmap_load_and_delete(t->m, key, klen, &got), present);
+		if (present)
+			ck_assert_ptr_eq(got, cur);
+		t->r.slot[i].present = false;
+	} else if (op < 68) {
+		ck_assert_int_eq(syncmap_delete(t->m, key, klen), present);
+		t->r.slot[i].present = false;
+	} else if (op < 76) {
+		ck_assert_int_eq(syncmap_swap(t->m, key, klen, v, &got), present);
+		if (present)
+			ck_assert_ptr_eq(got, cur);
+		t->r.slot[i].present = true;
+		t->r.slot[i].value = v;
+	} else if (op < 84) {
+		/* Half the time compare with the current value. */
+		if (present && rnd(&t->seed) % 2)
+			w = cur;
+		ck_assert_int_eq(syncmap_compare_and_swap(t->m, key, klen, w, v),
+		    present && cur == w);
+		if (present && cur == w)
+			t->r.slot[i].value = v;
+	} else if (op < 92) {
+		if (present && rnd(&t->seed) % 2)
+			w = cur;
+		ck_assert_int_eq(syncmap_compare_and_delete(t->m, key, klen, w),
+		    present && cur == w);
+		if (present && cur == w)
+			t->r.slot[i].present = false;
+	} else if (op < 97) {
+		ck_assert_int_ge(syncmap_range(t->m, partial_visit, t), 0);
+	} else if (op < 99) {
+		ref_compare(&t->r, t->m);
+	} else {
+		ck_assert_int_eq(syncmap_clear(t->m), 0);
+		for (i = 0; i < t->r.n; i++)
+			t->r.slot[i].present = false;
+	}
+}
+
+START_TEST(test_random_sequences)
+{
+	struct counting c;
+	struct run t;
+	struct syncmap_stats st;
+	int seq, s;
+
+	for (seq = 0; seq < SEQUENCES / 2; seq++) {
+		memset(&t, 0, sizeof(t));
+		t.seed = 0x9e3779b97f4a7c15ULL * (unsigned long long)(seq * 2 + _i + 1);
+		counting_init(&c);
+		t.m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c);
+		ref_init(&t.r);
+		make_keys(&t);
+		for (s = 0; s < STEPS; s++) {
+			step(&t);
+			VERIFY(t.m);
+		}
+		ref_compare(&t.r, t.m);
+		st = stats_of(t.m);
+		ck_assert_uint_eq(st.live, ref_live(&t.r));
+		/* With no other thread in a section, stats frees all garbage. */
+		ck_assert_uint_eq(st.pending_bytes, 0);
+		ck_assert_uint_eq(st.bytes, counting_outstanding(&c));
+		syncmap_destroy(t.m);
+		ck_assert_uint_eq(counting_outstanding(&c), 0);
+	}
+}
+END_TEST
+
+Suite *
+suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("random sequences against a reference map");
+
+	/* 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC */
+	tcase_add_loop_test(tc, test_random_sequences, 0, 2);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return s;
+}

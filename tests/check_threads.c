@@ -1,0 +1,591 @@
+/*
+ * check_threads.c - the map under concurrency: one LoadOrStore winner per
+ * key, read-your-own-writes while others churn, Range during writes, Clear
+ * racing stores and loads, values published with their contents, threads
+ * exiting with garbage outstanding, and the bounded rule after churn.  Each
+ * test is bounded to a few seconds.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testutil.h"
+
+#define THREADS 4
+
+static enum syncmap_policy
+policy_of(int i)
+{
+	return i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+run_threads(void *(*fn)(void *), void *args, size_t argsize, int n)
+{
+	pthread_t t[16];
+	int i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, fn, (char *)args + i * argsize), 0);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+}
+
+/* ---- LoadOrStore: exactly one winner per key ------------------------------ */
+
+#define LOS_KEYS 20000
+
+struct los_arg {
+	syncmap_t *m;
+	int id;
+	unsigned char *won;        /* [LOS_KEYS], per thread */
+	void **seen;               /* [LOS_KEYS], per thread */
+};
+
+static void *
+los_worker(void *p)
+{
+	struct los_arg *a = p;
+	char k[KEYBUF];
+	int i, j, rc;
+
+	for (j = 0; j < LOS_KEYS; j++) {
+		/* Each thread walks the keys in its own order. */
+		i = (a->id % 2) ? LOS_KEYS - 1 - j : j;
+		rc = syncmap_load_or_store(a->m, k, key_of(k, i),
+		    (void *)(intptr_t)(a->id + 1), &a->seen[i]);
+		ck_assert_int_ge(rc, 0);
+		a->won[i] = rc == 0;
+	}
+	return NULL;
+}
+
+START_TEST(test_load_or_store_single_winner)
+{
+	struct los_arg a[THREADS];
+	syncmap_t *m = map_new(policy_of(_i), NULL);
+	int t, i, winners, winner;
+	void *v;
+	char k[KEYBUF];
+
+	for (t = 0; t < THREADS; t++) {
+		a[t].m = m;
+		a[t].id = t;
+		a[t].won = calloc(LOS_KEYS, 1);
+		a[t].seen = calloc(LOS_KEYS, sizeof(void *));
+	}
+	run_threads(los_worker, a, sizeof(a[0]), THREADS);
+	for (i = 0; i < LOS_KEYS; i++) {
+		winners = 0;
+		winner = -1;
+		for (t = 0; t < THREADS; t++) {
+			if (a[t].won[i]) {
+				winners++;
+				winner = t;
+			}
+		}
+		ck_assert_int_eq(winners, 1);
+		for (t = 0; t < THREADS; t++)
+			ck_assert_ptr_eq(a[t].seen[i], (void *)(intptr_t)(winner + 1));
+		ck_assert_int_eq(syncmap_load(m, k, key_of(k, i), &v), 1);
+		ck_assert_ptr_eq(v, (void *)(intptr_t)(winner + 1));
+	}
+	VERIFY(m);
+	for (t = 0; t < THREADS; t++) {
+		free(a[t].won);
+		free(a[t].seen);
+	}
+	syncmap_destroy(m);
+}
+END_TEST
+
+/* ---- read-your-own-writes under churn, with Range ------------------------ */
+
+#define OWN_KEYS 64
+#define SHARED_KEYS 256
+
+struct churn_arg {
+	syncmap_t *m;
+	int id;
+	double until;
+	unsigned long ops;
+	size_t own_live;
+};
+
+struct own_walk {
+	int id;
+	bool seen[OWN_KEYS];
+	void *value[OWN_KEYS];
+	bool twice;
+	struct ref *all;           /* every key seen in this walk */
+};
+
+static int
+own_visit(const void *key, size_t klen, void *value, void *arg)
+{
+	struct own_walk *w = arg;
+	char text[KEYBUF];
+	size_t i;
+	int id, j;
+
+	i = ref_slot(w->all, key, klen);
+	if (w->all->slot[i].present)
+		w->twice = true;
+	w->all->slot[i].present = true;
+	if (klen < sizeof(text)) {
+		memcpy(text, key, klen);
+		text[klen] = '\0';
+	} else {
+		text[0] = '\0';
+	}
+	if (sscanf(text, "o%d-%d", &id, &j) == 2 && id == w->id) {
+		ck_assert(j >= 0 && j < OWN_KEYS);
+		w->seen[j] = true;
+		w->value[j] = value;
+	}
+	return 0;
+}
+
+static void *
+churn_worker(void *p)
+{
+	struct churn_arg *a = p;
+	unsigned long long s = 0x1234567ULL * (unsigned long long)(a->id + 1);
+	void *own[OWN_KEYS] = { 0 };
+	bool has[OWN_KEYS] = { 0 };
+	static __thread struct ref walked;
+	char k[KEYBUF];
+	size_t klen;
+	void *v, *got;
+	int j, op;
+
+	while (now() < a->until) {
+		j = (int)(rnd(&s) % OWN_KEYS);
+		klen = (size_t)snprintf(k, sizeof(k), "o%d-%d", a->id, j);
+		v = (void *)(intptr_t)(rnd(&s) % 1000 + 1);
+		op = (int)(rnd(&s) % 8);
+		switch (op) {
+		case 0:
+			ck_assert_int_eq(syncmap_store(a->m, k, klen, v), 0);
+			own[j] = v;
+			has[j] = true;
+			break;
+		case 1:
+			ck_assert_int_eq(syncmap_delete(a->m, k, klen), has[j]);
+			has[j] = false;
+			break;
+		case 2:
+			ck_assert_int_eq(syncmap_load_or_store(a->m, k, klen, v, &got), has[j]);
+			ck_assert_ptr_eq(got, has[j] ? own[j] : v);
+			own[j] = got;
+			has[j] = true;
+			break;
+		case 3:
+			ck_assert_int_eq(syncmap_compare_and_swap(a->m, k, klen, own[j], v), has[j]);
+			if (has[j])
+				own[j] = v;
+			break;
+		case 4:
+			ck_assert_int_eq(syncmap_swap(a->m, k, klen, v, &got), has[j]);
+			if (has[j])
+				ck_assert_ptr_eq(got, own[j]);
+			own[j] = v;
+			has[j] = true;
+			break;
+		case 5: {
+			struct own_walk w = { .id = a->id, .all = &walked };
+
+			ref_init(&walked);
+			ck_assert_int_eq(syncmap_range(a->m, own_visit, &w), 0);
+			ck_assert_msg(!w.twice, "range visited a key twice");
+			for (j = 0; j < OWN_KEYS; j++) {
+				ck_assert_int_eq(w.seen[j], has[j]);
+				if (has[j])
+					ck_assert_ptr_eq(w.value[j], own[j]);
+			}
+			break;
+		}
+		default:
+			/* Shared keys: anything goes, nothing is checked but the
+			 * calls' success. */
+			klen = key_of(k, (long)(rnd(&s) % SHARED_KEYS));
+			switch (rnd(&s) % 6) {
+			case 0: ck_assert_int_ge(syncmap_store(a->m, k, klen, v), 0); break;
+			case 1: ck_assert_int_ge(syncmap_delete(a->m, k, klen), 0); break;
+			case 2: ck_assert_int_ge(syncmap_load_or_store(a->m, k, klen, v, NULL), 0); break;
+			case 3: ck_assert_int_ge(syncmap_load_and_delete(a->m, k, klen, NULL), 0); break;
+			case 4: ck_assert_int_ge(syncmap_compare_and_delete(a->m, k, klen, v), 0); break;
+			default: ck_assert_int_ge(syncmap_load(a->m, k, klen, NULL), 0);
+			}
+		}
+		/* Own keys read back as last written, whatever the others do. */
+		j = (int)(rnd(&s) % OWN_KEYS);
+		klen = (size_t)snprintf(k, sizeof(k), "o%d-%d", a->id, j);
+		ck_assert_int_eq(syncmap_load(a->m, k, klen, &got), has[j]);
+		if (has[j])
+			ck_assert_ptr_eq(got, own[j]);
+		a->ops++;
+	}
+	a->own_live = 0;
+	for (j = 0; j < OWN_KEYS; j++)
+		a->own_live += has[j];
+	return NULL;
+}
+
+static int
+count_visit(const void *key, size_t klen, void *value, void *arg)
+{
+	(void)key; (void)klen; (void)value;
+	++*(size_t *)arg;
+	return 0;
+}
+
+START_TEST(test_read_your_writes_under_churn)
+{
+	struct churn_arg a[THREADS];
+	syncmap_t *m = map_new(policy_of(_i), NULL);
+	struct syncmap_stats st;
+	size_t visits = 0;
+	int t;
+
+	for (t = 0; t < THREADS; t++)
+		a[t] = (struct churn_arg){ .m = m, .id = t, .until = now() + 3 };
+	run_threads(churn_worker, a, sizeof(a[0]), THREADS);
+	VERIFY(m);
+	st = stats_of(m);
+	ck_assert_int_eq(syncmap_range(m, count_visit, &visits), 0);
+	ck_assert_uint_eq(visits, st.live);
+	for (t = 0; t < THREADS; t++)
+		ck_assert_uint_gt(a[t].ops, 1000);
+	if (policy_of(_i) == SYNCMAP_BOUNDED) {
+		ck_assert_uint_le(st.dead_entries, st.live > 64 ? st.live : 64);
+		ck_assert_uint_le(st.bytes, bounded_bytes_limit(st.live, 8 * st.live));
+	}
+	syncmap_destroy(m);
+}
+END_TEST
+
+/* ---- Go's TestConcurrentRange --------------------------------------------- */
+
+#define RANGE_SIZE 1024
+
+struct range_arg {
+	syncmap_t *m;
+	int g;
+	atomic_bool *done;
+};
+
+static void *
+range_writer(void *p)
+{
+	struct range_arg *a = p;
+	unsigned long long s = (unsigned long long)a->g + 1;
+	int64_t n, i;
+
+	for (i = 0; !atomic_load(a->done); i++) {
+		for (n = 1; n < RANGE_SIZE; n++) {
+			if (rnd(&s) % RANGE_SIZE == 0)
+				syncmap_store(a->m, &n, sizeof(n), (void *)(intptr_t)(n * i * a->g));
+			else
+				syncmap_load(a->m, &n, sizeof(n), NULL);
+		}
+	}
+	return NULL;
+}
+
+struct range_check {
+	bool seen[RANGE_SIZE + 1];
+	size_t n;
+};
+
+static int
+range_visit(const void *key, size_t klen, void *value, void *arg)
+{
+	struct range_check *c = arg;
+	int64_t k;
+
+	ck_assert_uint_eq(klen, sizeof(k));
+	memcpy(&k, key, sizeof(k));
+	ck_assert_msg((intptr_t)value % k == 0,
+	    "while storing multiples of %lld, Range saw %lld", (long long)k,
+	    (long long)(intptr_t)value);
+	ck_assert_msg(!c->seen[k], "Range visited key %lld twice", (long long)k);
+	c->seen[k] = true;
+	c->n++;
+	return 0;
+}
+
+START_TEST(test_go_concurrent_range)
+{
+	syncmap_t *m = map_new(policy_of(_i), NULL);
+	struct range_arg a[2];
+	pthread_t t[2];
+	atomic_bool done = false;
+	int64_t n;
+	int g, iter;
+
+	for (n = 1; n <= RANGE_SIZE; n++)
+		syncmap_store(m, &n, sizeof(n), (void *)(intptr_t)n);
+	for (g = 0; g < 2; g++) {
+		a[g] = (struct range_arg){ .m = m, .g = g + 1, .done = &done };
+		ck_assert_int_eq(pthread_create(&t[g], NULL, range_writer, &a[g]), 0);
+	}
+	for (iter = 0; iter < 256; iter++) {
+		struct range_check c;
+
+		memset(&c, 0, sizeof(c));
+		ck_assert_int_eq(syncmap_range(m, range_visit, &c), 0);
+		ck_assert_uint_eq(c.n, RANGE_SIZE);
+	}
+	atomic_store(&done, true);
+	for (g = 0; g < 2; g++)
+		pthread_join(t[g], NULL);
+	VERIFY(m);
+	syncmap_destroy(m);
+}
+END_TEST
+
+/* ---- Go's TestConcurrentClear, harder ---------------------------------------- */
+
+struct clear_arg {
+	syncmap_t *m;
+	int role, k;
+};
+
+static void *
+clear_worker(void *p)
+{
+	struct clear_arg *a = p;
+	char k[KEYBUF];
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		size_t klen = key_of(k, (a->k * 31 + i) % 100);
+
+		switch (a->role) {
+		case 0: ck_assert_int_eq(syncmap_store(a->m, k, klen, (void *)(intptr_t)(i + 1)), 0); break;
+		case 1: ck_assert_int_ge(syncmap_load(a->m, k, klen, NULL), 0); break;
+		default: ck_assert_int_eq(syncmap_clear(a->m), 0);
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_go_concurrent_clear)
+{
+	syncmap_t *m = map_new(policy_of(_i), NULL);
+	struct clear_arg a[12];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 12; i++)
+		a[i] = (struct clear_arg){ .m = m, .role = i % 3, .k = i };
+	run_threads(clear_worker, a, sizeof(a[0]), 12);
+	VERIFY(m);
+	ck_assert_int_eq(syncmap_clear(m), 0);
+	ck_assert_int_eq(syncmap_range(m, count_visit, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(stats_of(m).live, 0);
+	VERIFY(m);
+	syncmap_destroy(m);
+}
+END_TEST
+
+/* ---- happens-before: a loaded value's contents are visible ------------------ */
+
+#define MP_KEYS 20000
+
+struct message {
+	uint64_t a, b, c;
+};
+
+static void *
+mp_writer(void *p)
+{
+	syncmap_t *m = p;
+	struct message *msg;
+	uint64_t i;
+
+	for (i = 0; i < MP_KEYS; i++) {
+		msg = malloc(sizeof(*msg));
+		msg->a = i;
+		msg->b = i * 3;
+		msg->c = ~i;
+		ck_assert_int_eq(syncmap_store(m, &i, sizeof(i), msg), 0);
+	}
+	return NULL;
+}
+
+static void *
+mp_reader(void *p)
+{
+	syncmap_t *m = p;
+	struct message *msg;
+	uint64_t i;
+
+	for (i = 0; i < MP_KEYS; i++) {
+		while (syncmap_load(m, &i, sizeof(i), (void **)&msg) != 1)
+			sched_yield();
+		ck_assert(msg->a == i && msg->b == i * 3 && msg->c == ~i);
+	}
+	return NULL;
+}
+
+static int
+free_value(const void *key, size_t klen, void *value, void *arg)
+{
+	(void)key; (void)klen; (void)arg;
+	free(value);
+	return 0;
+}
+
+START_TEST(test_happens_before)
+{
+	syncmap_t *m = map_new(policy_of(_i), NULL);
+	pthread_t w, r;
+
+	ck_assert_int_eq(pthread_create(&r, NULL, mp_reader, m), 0);
+	ck_assert_int_eq(pthread_create(&w, NULL, mp_writer, m), 0);
+	pthread_join(w, NULL);
+	pthread_join(r, NULL);
+	syncmap_range(m, free_value, NULL);
+	syncmap_destroy(m);
+}
+END_TEST
+
+/* ---- threads that exit; garbage freed without them ------------------------ */
+
+struct exit_arg {
+	syncmap_t *m;
+	int id;
+};
+
+/* Adds keys and loads them (promotions, so old tables are retired), then
+ * deletes and exits: the garbage these threads retired outlives them. */
+static void *
+short_lived(void *p)
+{
+	struct exit_arg *a = p;
+	char k[KEYBUF];
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		size_t klen = key_of(k, a->id * 1000 + i);
+
+		ck_assert_int_eq(syncmap_store(a->m, k, klen, NULL), 0);
+		ck_assert_int_eq(syncmap_load(a->m, k, klen, NULL), 1);
+		if (i % 2)
+			ck_assert_int_eq(syncmap_delete(a->m, k, klen), 1);
+	}
+	return NULL;
+}
+
+static void *
+reader_only(void *p)
+{
+	syncmap_t *m = p;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_ge(syncmap_load(m, "k1", 2, NULL), 0);
+	return NULL;
+}
+
+START_TEST(test_thread_exit)
+{
+	struct exit_arg a[THREADS];
+	struct counting c;
+	syncmap_t *m;
+	pthread_t t;
+	int round, i;
+
+	counting_init(&c);
+	m = map_new(policy_of(_i), &c);
+	for (round = 0; round < 100; round++) {
+		for (i = 0; i < THREADS; i++)
+			a[i] = (struct exit_arg){ .m = m, .id = round * THREADS + i };
+		run_threads(short_lived, a, sizeof(a[0]), THREADS);
+	}
+	VERIFY(m);
+	/* The threads that retired it are gone; a thread that only reads
+	 * still gets the garbage freed (reclaim.c, rule 6c). */
+	ck_assert_int_eq(pthread_create(&t, NULL, reader_only, m), 0);
+	pthread_join(t, NULL);
+	ck_assert_uint_eq(stats_of(m).pending_bytes, 0);
+	ck_assert_uint_eq(stats_of(m).bytes, counting_outstanding(&c));
+	syncmap_destroy(m);
+	ck_assert_uint_eq(counting_outstanding(&c), 0);
+}
+END_TEST
+
+/*
+ * Garbage is freed by reads alone.  The writer's last act is a promotion,
+ * so it exits with an old table pending.  The allocator (which polls
+ * nothing) shows the readers alone freeing it; stats afterwards finds
+ * nothing left to free.
+ */
+static void *
+write_then_promote(void *p)
+{
+	syncmap_t *m = p;
+	struct exit_arg a = { .m = m, .id = 7 };
+
+	short_lived(&a);
+	ck_assert_int_eq(syncmap_store(m, "last", 4, NULL), 0);
+	promote(m);
+	return NULL;
+}
+
+START_TEST(test_reads_free_garbage)
+{
+	struct counting c;
+	syncmap_t *m;
+	pthread_t t;
+	size_t after_writer, after_readers;
+
+	counting_init(&c);
+	m = map_new(policy_of(_i), &c);
+	ck_assert_int_eq(pthread_create(&t, NULL, write_then_promote, m), 0);
+	pthread_join(t, NULL);
+	after_writer = counting_outstanding(&c);
+	ck_assert_int_eq(pthread_create(&t, NULL, reader_only, m), 0);
+	pthread_join(t, NULL);
+	after_readers = counting_outstanding(&c);
+	ck_assert_uint_lt(after_readers, after_writer);
+	ck_assert_uint_eq(stats_of(m).bytes, after_readers);
+	ck_assert_uint_eq(stats_of(m).pending_bytes, 0);
+	syncmap_destroy(m);
+}
+END_TEST
+
+Suite *
+suite(void)
+{
+	Suite *s = suite_create("threads");
+	TCase *tc = tcase_create("concurrent");
+
+	/* Loop index 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC. */
+	tcase_add_loop_test(tc, test_load_or_store_single_winner, 0, 2);
+	tcase_add_loop_test(tc, test_read_your_writes_under_churn, 0, 2);
+	tcase_add_loop_test(tc, test_go_concurrent_range, 0, 2);
+	tcase_add_loop_test(tc, test_go_concurrent_clear, 0, 2);
+	tcase_add_loop_test(tc, test_happens_before, 0, 2);
+	tcase_add_loop_test(tc, test_thread_exit, 0, 2);
+	tcase_add_loop_test(tc, test_reads_free_garbage, 0, 2);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
