@@ -431,40 +431,75 @@ add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
 
 /* ---- the public operations -------------------------------------------- */
 
-#define BAD_KEY(m, key, klen) ((m) == NULL || ((key) == NULL && (klen) > 0))
+/* A key being looked up: its hash, the read word seen, what read had. */
+struct lookup {
+	ck_epoch_record_t *rec;
+	const void *key;
+	size_t klen;
+	uint64_t h;
+	uintptr_t rw;
+	struct entry *e;
+};
+
+/* Validates the arguments, opens the call's read-side section and looks
+ * the key up in read, without the lock. */
+static int
+begin(syncmap_t *m, const void *key, size_t klen, struct lookup *l)
+{
+	if (m == NULL || (key == NULL && klen > 0))
+		return -EINVAL;
+	if ((l->rec = reader_enter()) == NULL)
+		return -ENOMEM;
+	l->key = key;
+	l->klen = klen;
+	l->h = syncmap__hash(m->seed, key, klen);
+	l->rw = load_read(m);
+	l->e = table_find(table_of(l->rw), l->h, key, klen);
+	return 0;
+}
+
+/* Go: under the lock, look in read again, since dirty may have been
+ * promoted while we waited for the lock.  True if read has the key. */
+static bool
+recheck_locked(struct syncmap *m, struct lookup *l)
+{
+	l->rw = load_read(m);
+	l->e = table_find(table_of(l->rw), l->h, l->key, l->klen);
+	return l->e != NULL;
+}
+
+/*
+ * Go's lookup for Load and CompareAndDelete: read, and if read lacks the
+ * key and is amended, dirty under the lock.  Whether or not dirty has it,
+ * that is a miss: this key takes the slow path until dirty is promoted.
+ * (CompareAndDelete leaves the key in dirty: the compare is still to come,
+ * and a deleted entry is expunged at the next copy anyway.)
+ */
+static void
+find_locked_miss(struct syncmap *m, struct lookup *l)
+{
+	if (l->e != NULL || !(l->rw & AMENDED))
+		return;
+	lock(m);
+	if (!recheck_locked(m, l) && (l->rw & AMENDED)) {
+		l->e = dirty_find(m, l->h, l->key, l->klen);
+		miss_locked(m);
+	}
+	unlock(m);
+}
 
 int
 syncmap_load(syncmap_t *m, const void *key, size_t klen, void **value)
 {
-	ck_epoch_record_t *rec;
-	struct entry *e;
-	uintptr_t rw;
-	uint64_t h;
+	struct lookup l;
 	void *raw;
+	int rc;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	h = syncmap__hash(m->seed, key, klen);
-	rw = load_read(m);
-	e = table_find(table_of(rw), h, key, klen);
-	if (e == NULL && (rw & AMENDED)) {
-		/* Go: recheck read under the lock, since dirty may have been
-		 * promoted while we waited for it. */
-		lock(m);
-		rw = load_read(m);
-		e = table_find(table_of(rw), h, key, klen);
-		if (e == NULL && (rw & AMENDED)) {
-			e = dirty_find(m, h, key, klen);
-			/* Whether or not dirty had it, this key takes the slow
-			 * path until dirty is promoted. */
-			miss_locked(m);
-		}
-		unlock(m);
-	}
-	raw = e != NULL ? entry_load(e) : NULL;
-	leave(m, rec);
+	if ((rc = begin(m, key, klen, &l)) != 0)
+		return rc;
+	find_locked_miss(m, &l);
+	raw = l.e != NULL ? entry_load(l.e) : NULL;
+	leave(m, l.rec);
 	if (raw == NULL)
 		return 0;
 	if (value != NULL)
@@ -478,44 +513,38 @@ static int
 swap(syncmap_t *m, const void *key, size_t klen, void *value, void **old)
 {
 	void *raw = encode(value);
-	ck_epoch_record_t *rec;
+	struct lookup l;
 	struct entry *e;
-	uintptr_t rw;
-	uint64_t h;
-	int rc = 0;
+	int rc;
 
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	h = syncmap__hash(m->seed, key, klen);
-	rw = load_read(m);
-	e = table_find(table_of(rw), h, key, klen);
-	if (e != NULL && entry_try_swap(e, raw, old)) {
+	if ((rc = begin(m, key, klen, &l)) != 0)
+		return rc;
+	if (l.e != NULL && entry_try_swap(l.e, raw, old)) {
 		if (*old == NULL) {
-			count_revival(m, e);
+			count_revival(m, l.e);
 			counted(m);
 		}
 		goto out;
 	}
 	lock(m);
-	rw = load_read(m);
-	if ((e = table_find(table_of(rw), h, key, klen)) != NULL) {
+	if (recheck_locked(m, &l)) {
 		/* An expunged entry implies a dirty table that lacks it. */
-		if ((rc = unexpunge_locked(m, e, h)) == 0)
+		e = l.e;
+		if ((rc = unexpunge_locked(m, e, l.h)) == 0)
 			*old = entry_swap_locked(e, raw);
-	} else if ((e = dirty_find(m, h, key, klen)) != NULL) {
+	} else if ((e = dirty_find(m, l.h, key, klen)) != NULL) {
 		*old = entry_swap_locked(e, raw);
 	} else {
 		/* The first new key after a promotion copies read (Go's
 		 * dirtyLocked) and marks read amended. */
-		rc = add_key_locked(m, rw, h, key, klen, raw);
+		rc = add_key_locked(m, l.rw, l.h, key, klen, raw);
 		*old = NULL;
-		e = NULL;
 	}
 	if (rc == 0 && e != NULL && *old == NULL)
 		count_revival(m, e);
 	unlock(m);
 out:
-	leave(m, rec);
+	leave(m, l.rec);
 	return rc;
 }
 
@@ -524,8 +553,6 @@ syncmap_store(syncmap_t *m, const void *key, size_t klen, void *value)
 {
 	void *old;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
 	return swap(m, key, klen, value, &old);
 }
 
@@ -536,8 +563,6 @@ syncmap_swap(syncmap_t *m, const void *key, size_t klen, void *value,
 	void *old;
 	int rc;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
 	if ((rc = swap(m, key, klen, value, &old)) != 0)
 		return rc;
 	if (old == NULL)
@@ -552,43 +577,35 @@ syncmap_load_or_store(syncmap_t *m, const void *key, size_t klen,
                       void *value, void **actual)
 {
 	void *raw = encode(value), *found = NULL;
-	ck_epoch_record_t *rec;
+	struct lookup l;
 	struct entry *e;
-	uintptr_t rw;
-	uint64_t h;
-	int rc = 0;
+	int rc;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	h = syncmap__hash(m->seed, key, klen);
-	rw = load_read(m);
-	e = table_find(table_of(rw), h, key, klen);
+	if ((rc = begin(m, key, klen, &l)) != 0)
+		return rc;
 	/* Go: avoid locking if it's a clean hit. */
-	if (e != NULL && entry_try_load_or_store(e, raw, &found)) {
+	if (l.e != NULL && entry_try_load_or_store(l.e, raw, &found)) {
 		if (found == NULL) {
-			count_revival(m, e);
+			count_revival(m, l.e);
 			counted(m);
 		}
 		goto out;
 	}
 	lock(m);
-	rw = load_read(m);
-	if ((e = table_find(table_of(rw), h, key, klen)) != NULL) {
-		if ((rc = unexpunge_locked(m, e, h)) == 0 &&
-		    entry_try_load_or_store(e, raw, &found) && found == NULL)
-			count_revival(m, e);
-	} else if ((e = dirty_find(m, h, key, klen)) != NULL) {
+	if (recheck_locked(m, &l)) {
+		if ((rc = unexpunge_locked(m, l.e, l.h)) == 0 &&
+		    entry_try_load_or_store(l.e, raw, &found) && found == NULL)
+			count_revival(m, l.e);
+	} else if ((e = dirty_find(m, l.h, key, klen)) != NULL) {
 		if (entry_try_load_or_store(e, raw, &found) && found == NULL)
 			count_revival(m, e);
 		miss_locked(m);
 	} else {
-		rc = add_key_locked(m, rw, h, key, klen, raw);
+		rc = add_key_locked(m, l.rw, l.h, key, klen, raw);
 	}
 	unlock(m);
 out:
-	leave(m, rec);
+	leave(m, l.rec);
 	if (rc != 0)
 		return rc;
 	if (actual != NULL)
@@ -600,35 +617,26 @@ int
 syncmap_load_and_delete(syncmap_t *m, const void *key, size_t klen,
                         void **value)
 {
-	ck_epoch_record_t *rec;
+	struct lookup l;
 	struct entry *e;
 	void *old = NULL;
-	uintptr_t rw;
-	uint64_t h;
+	int rc;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	h = syncmap__hash(m->seed, key, klen);
-	rw = load_read(m);
-	e = table_find(table_of(rw), h, key, klen);
-	if (e == NULL && (rw & AMENDED)) {
+	if ((rc = begin(m, key, klen, &l)) != 0)
+		return rc;
+	if (l.e == NULL && (l.rw & AMENDED)) {
 		lock(m);
-		rw = load_read(m);
-		e = table_find(table_of(rw), h, key, klen);
-		if (e == NULL && (rw & AMENDED)) {
+		if (!recheck_locked(m, &l) && (l.rw & AMENDED)) {
 			/* A key only dirty has leaves it for good; Go deletes
 			 * it from dirty and then from the entry, we orphan it
 			 * in one step (I4). */
-			if ((e = syncmap__table_remove(m->dirty, h, key, klen)) != NULL) {
+			if ((e = syncmap__table_remove(m->dirty, l.h, key, klen)) != NULL) {
 				old = entry_orphan_locked(e);
 				if (is_value(old))
 					count_death(m, e);
 				else
 					old = NULL;
 				retire_entry(m, e);
-				e = NULL;
 			}
 			/* Regardless of whether it was there: this key takes
 			 * the slow path until dirty is promoted. */
@@ -636,11 +644,11 @@ syncmap_load_and_delete(syncmap_t *m, const void *key, size_t klen,
 		}
 		unlock(m);
 	}
-	if (e != NULL && (old = entry_delete(e)) != NULL) {
-		count_death(m, e);
+	if (l.e != NULL && (old = entry_delete(l.e)) != NULL) {
+		count_death(m, l.e);
 		counted(m);
 	}
-	leave(m, rec);
+	leave(m, l.rec);
 	if (old == NULL)
 		return 0;
 	if (value != NULL)
@@ -658,76 +666,48 @@ int
 syncmap_compare_and_swap(syncmap_t *m, const void *key, size_t klen,
                          void *old_value, void *new_value)
 {
-	ck_epoch_record_t *rec;
-	struct entry *e;
-	uintptr_t rw;
-	uint64_t h;
-	int swapped = 0;
+	struct lookup l;
+	int rc;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	h = syncmap__hash(m->seed, key, klen);
-	rw = load_read(m);
-	if ((e = table_find(table_of(rw), h, key, klen)) != NULL) {
-		swapped = entry_try_compare_and_swap(e, encode(old_value), encode(new_value));
-	} else if (rw & AMENDED) {
+	if ((rc = begin(m, key, klen, &l)) != 0)
+		return rc;
+	if (l.e == NULL && (l.rw & AMENDED)) {
 		lock(m);
-		rw = load_read(m);
-		if ((e = table_find(table_of(rw), h, key, klen)) != NULL) {
-			swapped = entry_try_compare_and_swap(e, encode(old_value),
-			    encode(new_value));
-		} else if ((e = dirty_find(m, h, key, klen)) != NULL) {
-			swapped = entry_try_compare_and_swap(e, encode(old_value),
-			    encode(new_value));
+		if (!recheck_locked(m, &l) &&
+		    (l.e = dirty_find(m, l.h, key, klen)) != NULL) {
 			/* The set of keys did not change, so promoting dirty
 			 * would make this key cheaper: count it as a miss. */
 			miss_locked(m);
 		}
+		/* Compared under the lock, as Go does. */
+		rc = l.e != NULL && entry_try_compare_and_swap(l.e,
+		    encode(old_value), encode(new_value));
 		unlock(m);
+	} else {
+		rc = l.e != NULL && entry_try_compare_and_swap(l.e,
+		    encode(old_value), encode(new_value));
 	}
-	leave(m, rec);
-	return swapped;
+	leave(m, l.rec);
+	return rc;
 }
 
 int
 syncmap_compare_and_delete(syncmap_t *m, const void *key, size_t klen,
                            void *old_value)
 {
-	ck_epoch_record_t *rec;
-	struct entry *e;
-	uintptr_t rw;
-	uint64_t h;
-	int deleted = 0;
+	struct lookup l;
+	int rc;
 
-	if (BAD_KEY(m, key, klen))
-		return -EINVAL;
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	h = syncmap__hash(m->seed, key, klen);
-	rw = load_read(m);
-	e = table_find(table_of(rw), h, key, klen);
-	if (e == NULL && (rw & AMENDED)) {
-		lock(m);
-		rw = load_read(m);
-		e = table_find(table_of(rw), h, key, klen);
-		if (e == NULL && (rw & AMENDED)) {
-			/* Go leaves the key in dirty: the compare is still to
-			 * come, and a deleted entry is expunged at the next
-			 * copy anyway. */
-			e = dirty_find(m, h, key, klen);
-			miss_locked(m);
-		}
-		unlock(m);
-	}
-	if (e != NULL && entry_compare_and_delete(e, encode(old_value))) {
-		count_death(m, e);
+	if ((rc = begin(m, key, klen, &l)) != 0)
+		return rc;
+	find_locked_miss(m, &l);
+	if (l.e != NULL && entry_compare_and_delete(l.e, encode(old_value))) {
+		count_death(m, l.e);
 		counted(m);
-		deleted = 1;
+		rc = 1;
 	}
-	leave(m, rec);
-	return deleted;
+	leave(m, l.rec);
+	return rc;
 }
 
 int

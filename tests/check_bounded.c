@@ -70,6 +70,37 @@ del(syncmap_t *m, struct keys *k, size_t id)
 	}
 }
 
+/* Stores keys 0..n-1, all klen bytes long. */
+static void
+fill(syncmap_t *m, struct keys *k, size_t n, size_t klen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		k->len[i] = klen;
+		put(m, k, i);
+	}
+}
+
+/* A map of the policy, with n keys of klen bytes stored. */
+static syncmap_t *
+filled(enum syncmap_policy policy, struct keys *k, size_t n, size_t klen)
+{
+	syncmap_t *m = map_new(policy, NULL);
+
+	keys_init(k, n + 1, klen);
+	fill(m, k, n, klen);
+	return m;
+}
+
+static void
+finish(syncmap_t *m, struct keys *k)
+{
+	VERIFY(m);
+	syncmap_destroy(m);
+	keys_free(k);
+}
+
 static void
 check_bound(syncmap_t *m, const struct keys *k)
 {
@@ -89,16 +120,12 @@ check_bound(syncmap_t *m, const struct keys *k)
 
 START_TEST(test_classic_holds_deleted_keys)
 {
-	syncmap_t *m = map_new(SYNCMAP_CLASSIC, NULL);
 	struct syncmap_stats st, full;
 	struct keys k;
+	syncmap_t *m = filled(SYNCMAP_CLASSIC, &k, FILL, 16);
 	size_t i;
 
-	keys_init(&k, FILL + 1, 16);
-	for (i = 0; i <= FILL; i++)
-		k.len[i] = 16;
-	for (i = 0; i < FILL; i++)
-		put(m, &k, i);
+	k.len[FILL] = 16;
 	promote(m);
 	full = stats_of(m);
 	for (i = 0; i < FILL; i++)
@@ -123,23 +150,16 @@ START_TEST(test_classic_holds_deleted_keys)
 	st = stats_of(m);
 	ck_assert_uint_eq(st.dead_entries, 0);
 	ck_assert_uint_eq(st.read_slots, 1);
-	VERIFY(m);
-	syncmap_destroy(m);
-	keys_free(&k);
+	finish(m, &k);
 }
 END_TEST
 
 START_TEST(test_bounded_fill_promote_delete)
 {
-	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
 	struct keys k;
+	syncmap_t *m = filled(SYNCMAP_BOUNDED, &k, FILL, 16);
 	size_t i;
 
-	keys_init(&k, FILL, 16);
-	for (i = 0; i < FILL; i++)
-		k.len[i] = 16;
-	for (i = 0; i < FILL; i++)
-		put(m, &k, i);
 	promote(m);
 	for (i = 0; i < FILL; i++) {
 		del(m, &k, i);
@@ -148,9 +168,7 @@ START_TEST(test_bounded_fill_promote_delete)
 	ck_assert_uint_gt(stats_of(m).compactions, 0);
 	/* Compaction is amortised: geometric, not one per delete. */
 	ck_assert_uint_lt(stats_of(m).compactions, 20);
-	VERIFY(m);
-	syncmap_destroy(m);
-	keys_free(&k);
+	finish(m, &k);
 }
 END_TEST
 
@@ -173,9 +191,7 @@ START_TEST(test_bounded_huge_dead_keys)
 		del(m, &k, i);
 		check_bound(m, &k);
 	}
-	VERIFY(m);
-	syncmap_destroy(m);
-	keys_free(&k);
+	finish(m, &k);
 }
 END_TEST
 
@@ -183,24 +199,17 @@ END_TEST
 
 START_TEST(test_bounded_shrinks)
 {
-	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
 	struct keys k;
 	size_t i, n = 100000;
+	syncmap_t *m = filled(SYNCMAP_BOUNDED, &k, n, 8);
 
-	keys_init(&k, n, 8);
-	for (i = 0; i < n; i++) {
-		k.len[i] = 8;
-		put(m, &k, i);
-	}
 	promote(m);
 	check_bound(m, &k);
 	for (i = 10; i < n; i++)
 		del(m, &k, i);
 	check_bound(m, &k);
 	ck_assert_uint_lt(stats_of(m).bytes, 64 << 10);
-	VERIFY(m);
-	syncmap_destroy(m);
-	keys_free(&k);
+	finish(m, &k);
 }
 END_TEST
 
@@ -208,24 +217,17 @@ END_TEST
 
 START_TEST(test_bounded_dirty_only_deletes)
 {
-	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
 	struct keys k;
 	size_t i, n = 50000;
+	syncmap_t *m = filled(SYNCMAP_BOUNDED, &k, n, 24);
 
-	keys_init(&k, n, 24);
-	for (i = 0; i < n; i++) {
-		k.len[i] = 24;
-		put(m, &k, i);
-	}
 	for (i = 0; i < n; i++) {
 		del(m, &k, i);
 		if (i % 1000 == 0)
 			check_bound(m, &k);
 	}
 	check_bound(m, &k);
-	VERIFY(m);
-	syncmap_destroy(m);
-	keys_free(&k);
+	finish(m, &k);
 }
 END_TEST
 
@@ -313,9 +315,7 @@ START_TEST(test_bounded_random)
 			check_bound(m, &k);
 	}
 	check_bound(m, &k);
-	VERIFY(m);
-	syncmap_destroy(m);
-	keys_free(&k);
+	finish(m, &k);
 }
 END_TEST
 

@@ -124,7 +124,7 @@ START_TEST(test_random_sequences)
 	struct syncmap_stats st;
 	int seq, s;
 
-	for (seq = 0; seq < SEQUENCES / 2; seq++) {
+	for (seq = 0; seq < SEQUENCES / 2 / test_scale(); seq++) {
 		memset(&t, 0, sizeof(t));
 		t.seed = 0x9e3779b97f4a7c15ULL * (unsigned long long)(seq * 2 + _i + 1);
 		counting_init(&c);

@@ -50,7 +50,7 @@ run_threads(void *(*fn)(void *), void *args, size_t argsize, int n)
 
 struct los_arg {
 	syncmap_t *m;
-	int id;
+	int id, nkeys;
 	unsigned char *won;        /* [LOS_KEYS], per thread */
 	void **seen;               /* [LOS_KEYS], per thread */
 };
@@ -62,9 +62,9 @@ los_worker(void *p)
 	char k[KEYBUF];
 	int i, j, rc;
 
-	for (j = 0; j < LOS_KEYS; j++) {
+	for (j = 0; j < a->nkeys; j++) {
 		/* Each thread walks the keys in its own order. */
-		i = (a->id % 2) ? LOS_KEYS - 1 - j : j;
+		i = (a->id % 2) ? a->nkeys - 1 - j : j;
 		rc = syncmap_load_or_store(a->m, k, key_of(k, i),
 		    (void *)(intptr_t)(a->id + 1), &a->seen[i]);
 		ck_assert_int_ge(rc, 0);
@@ -84,11 +84,12 @@ START_TEST(test_load_or_store_single_winner)
 	for (t = 0; t < THREADS; t++) {
 		a[t].m = m;
 		a[t].id = t;
+		a[t].nkeys = (int)(LOS_KEYS / test_scale());
 		a[t].won = calloc(LOS_KEYS, 1);
 		a[t].seen = calloc(LOS_KEYS, sizeof(void *));
 	}
 	run_threads(los_worker, a, sizeof(a[0]), THREADS);
-	for (i = 0; i < LOS_KEYS; i++) {
+	for (i = 0; i < a[0].nkeys; i++) {
 		winners = 0;
 		winner = -1;
 		for (t = 0; t < THREADS; t++) {
@@ -269,7 +270,7 @@ START_TEST(test_read_your_writes_under_churn)
 	ck_assert_int_eq(syncmap_range(m, count_visit, &visits), 0);
 	ck_assert_uint_eq(visits, st.live);
 	for (t = 0; t < THREADS; t++)
-		ck_assert_uint_gt(a[t].ops, 1000);
+		ck_assert_uint_gt(a[t].ops, 1000 / (unsigned long)test_scale());
 	if (policy_of(_i) == SYNCMAP_BOUNDED) {
 		ck_assert_uint_le(st.dead_entries, st.live > 64 ? st.live : 64);
 		ck_assert_uint_le(st.bytes, bounded_bytes_limit(st.live, 8 * st.live));
@@ -343,7 +344,7 @@ START_TEST(test_go_concurrent_range)
 		a[g] = (struct range_arg){ .m = m, .g = g + 1, .done = &done };
 		ck_assert_int_eq(pthread_create(&t[g], NULL, range_writer, &a[g]), 0);
 	}
-	for (iter = 0; iter < 256; iter++) {
+	for (iter = 0; iter < 256 / test_scale(); iter++) {
 		struct range_check c;
 
 		memset(&c, 0, sizeof(c));
@@ -514,7 +515,7 @@ START_TEST(test_thread_exit)
 
 	counting_init(&c);
 	m = map_new(policy_of(_i), &c);
-	for (round = 0; round < 100; round++) {
+	for (round = 0; round < 100 / test_scale(); round++) {
 		for (i = 0; i < THREADS; i++)
 			a[i] = (struct exit_arg){ .m = m, .id = round * THREADS + i };
 		run_threads(short_lived, a, sizeof(a[0]), THREADS);

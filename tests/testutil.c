@@ -167,6 +167,15 @@ promote(syncmap_t *m)
 	ck_assert_int_ge(syncmap_range(m, stop_at_once, NULL), 0);
 }
 
+long
+test_scale(void)
+{
+	const char *s = getenv("SYNCMAP_TEST_SCALE");
+	long n = s != NULL ? atol(s) : 1;
+
+	return n > 0 ? n : 1;
+}
+
 size_t
 key_of(char *buf, long i)
 {

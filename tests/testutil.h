@@ -79,6 +79,10 @@ size_t key_of(char *buf, long i);
 /* The bound of SPEC section 4, for the keys r holds. */
 size_t bounded_bytes_limit(size_t live, size_t key_bytes);
 
+/* SYNCMAP_TEST_SCALE=n divides the heavier loops by n (valgrind runs):
+ * the same code paths, fewer times. */
+long test_scale(void);
+
 /* Each check_*.c defines its suite; testutil.c's main runs it. */
 Suite *suite(void);
 

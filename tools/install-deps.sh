@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs, from Debian 12's packages, everything libsyncmap needs to build
+# and test.  Run as root (or through sudo).
+set -eu
+if [ "$(id -u)" != 0 ]; then
+	exec sudo "$0" "$@"
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+	ca-certificates gcc make autoconf automake libtool pkg-config \
+	libck-dev check libxxhash-dev libc6-dev binutils valgrind
