@@ -420,7 +420,7 @@ mp_writer(void *p)
 	struct message *msg;
 	uint64_t i;
 
-	for (i = 0; i < MP_KEYS; i++) {
+	for (i = 0; i < MP_KEYS / (uint64_t)test_scale(); i++) {
 		msg = malloc(sizeof(*msg));
 		msg->a = i;
 		msg->b = i * 3;
@@ -437,7 +437,7 @@ mp_reader(void *p)
 	struct message *msg;
 	uint64_t i;
 
-	for (i = 0; i < MP_KEYS; i++) {
+	for (i = 0; i < MP_KEYS / (uint64_t)test_scale(); i++) {
 		while (syncmap_load(m, &i, sizeof(i), (void **)&msg) != 1)
 			sched_yield();
 		ck_assert(msg->a == i && msg->b == i * 3 && msg->c == ~i);
