@@ -150,7 +150,8 @@ struct syncmap_stats {                  /* a snapshot, exact when quiescent */
 	                           and consult dirty (Go's missLocked calls) */
 	uint64_t promotions;    /* dirty became read */
 	uint64_t dirty_copies;  /* read copied into a new dirty table */
-	uint64_t compactions;   /* SYNCMAP_BOUNDED rebuilds */
+	uint64_t compactions;   /* SYNCMAP_BOUNDED interventions: early
+	                           promotions and rebuilds of read */
 };
 
 /* Fills *out.  Takes the map's lock briefly and first frees any retired

@@ -167,149 +167,7 @@ each_entry_locked(struct syncmap *m, struct table *r,
 		fn(m, s->e);
 }
 
-/* ---- compaction (SYNCMAP_BOUNDED) ------------------------------------- */
-
-static bool
-compaction_due(struct syncmap *m)
-{
-	size_t live, entries, bytes, pending, dead, held;
-
-	if (m->policy != SYNCMAP_BOUNDED)
-		return false;
-	live = atomic_load(&m->live);
-	entries = atomic_load(&m->entries);
-	bytes = atomic_load(&m->mem.bytes);
-	pending = atomic_load(&m->mem.pending);
-	dead = entries > live ? entries - live : 0;
-	held = bytes > pending ? bytes - pending : 0;
-	if (dead > (live > DEAD_FLOOR ? live : DEAD_FLOOR))
-		return true;
-	return held > 2 * atomic_load(&m->live_weight) + HELD_SLACK;
-}
-
-static struct entry *
-doomed_pop(ck_stack_t *list)
-{
-	ck_stack_entry_t *s = ck_stack_pop_npsc(list);
-
-	return s == NULL ? NULL :
-	    (struct entry *)((char *)s - offsetof(struct entry, retire.stack_entry));
-}
-
-/*
- * Go has no such step: this is what bounds dead entries and memory.  It
- * does at once what a dirty copy followed by a promotion would do, whatever
- * the miss count: deleted entries are expunged (so lock-free paths keep off
- * them) and a table of just the others, sized for them, becomes read.
- * Triggered when dead entries outnumber max(live, 64) or the heap held
- * outgrows twice the live weight, it costs O(read + dirty) and happens only
- * after Omega(live) deletes or growth since the last one: amortised O(1).
- * If the new table cannot be had, every expunge is undone and compaction
- * waits for the next trigger.
- */
-static void
-compact_locked(struct syncmap *m)
-{
-	struct table *old = table_of(load_read(m));
-	struct table *src = m->dirty != NULL ? m->dirty : old, *t;
-	ck_stack_t gone_before, gone_now;
-	const struct slot *s;
-	struct entry *e;
-	size_t pos = 0, survivors = 0;
-
-	ck_stack_init(&gone_before);
-	ck_stack_init(&gone_now);
-	while (m->dirty != NULL && m->expunged > 0 && (s = table_next(old, &pos)) != NULL)
-		if (atomic_load_explicit(&s->e->p, memory_order_relaxed) == EXPUNGED)
-			ck_stack_push_spnc(&gone_before, &s->e->retire.stack_entry);
-	for (pos = 0; (s = table_next(src, &pos)) != NULL;) {
-		if (entry_try_expunge_locked(s->e))
-			ck_stack_push_spnc(&gone_now, &s->e->retire.stack_entry);
-		else
-			survivors++;
-	}
-	t = syncmap__table_new(&m->mem, survivors);
-	if (t == NULL) {
-		while ((e = doomed_pop(&gone_now)) != NULL)
-			entry_unexpunge_locked(e);
-		return;
-	}
-	for (pos = 0; (s = table_next(src, &pos)) != NULL;)
-		if (atomic_load_explicit(&s->e->p, memory_order_relaxed) != EXPUNGED)
-			syncmap__table_insert(t, s->hash, s->e);
-	publish_read(m, t, false);
-	if (m->dirty != NULL)
-		syncmap__table_free(&m->mem, m->dirty);
-	m->dirty = NULL;
-	retire_table(m, old);
-	while ((e = doomed_pop(&gone_before)) != NULL)
-		retire_entry(m, e);
-	while ((e = doomed_pop(&gone_now)) != NULL)
-		retire_entry(m, e);
-	m->expunged = 0;
-	m->misses = 0;
-	m->n_compactions++;
-}
-
-/* ---- locking and housekeeping ----------------------------------------- */
-
-static void
-lock(struct syncmap *m)
-{
-	pthread_mutex_lock(&m->mu);
-}
-
-/* Every locked section ends here: compaction if due, and a poll of the
- * map's garbage every 8th time while it has some (reclaim.c, rule 6a). */
-static void
-unlock(struct syncmap *m)
-{
-	if (compaction_due(m))
-		compact_locked(m);
-	if (atomic_load(&m->mem.pending) != 0 && (++m->lock_ops & 7) == 0)
-		syncmap__reclaim_poll(&m->gc);
-	pthread_mutex_unlock(&m->mu);
-}
-
-/* A lock-free path changed the live counters: the bounded rule may now
- * call for a compaction, which needs the mutex. */
-static void
-counted(struct syncmap *m)
-{
-	if (compaction_due(m)) {
-		lock(m);
-		unlock(m);
-	}
-}
-
-/* Ends a call's read-side section; now and then offers to free the map's
- * garbage, so that a map only read from still frees it (rule 6c). */
-static void
-leave(struct syncmap *m, ck_epoch_record_t *rec)
-{
-	if (reader_exit(rec) && atomic_load(&m->mem.pending) != 0 &&
-	    pthread_mutex_trylock(&m->mu) == 0) {
-		syncmap__reclaim_poll(&m->gc);
-		pthread_mutex_unlock(&m->mu);
-	}
-}
-
 /* ---- Go's locked helpers ---------------------------------------------- */
-
-/*
- * Go: missLocked.  A lookup had to take the mutex.  Once the misses have
- * paid for copying dirty (as many as its entries), promote it.
- */
-static void promote_locked(struct syncmap *m);
-
-static void
-miss_locked(struct syncmap *m)
-{
-	m->n_misses++;
-	if (++m->misses < m->dirty->count)
-		return;
-	promote_locked(m);
-}
 
 /* dirty becomes read as it is, with no copy; read's expunged entries are
  * in no table any more (I2) and are retired with the old table. */
@@ -331,6 +189,19 @@ promote_locked(struct syncmap *m)
 		}
 	}
 	retire_table(m, old);
+}
+
+/*
+ * Go: missLocked.  A lookup had to take the mutex.  Once the misses have
+ * paid for copying dirty (as many as its entries), promote it.
+ */
+static void
+miss_locked(struct syncmap *m)
+{
+	m->n_misses++;
+	if (++m->misses < m->dirty->count)
+		return;
+	promote_locked(m);
 }
 
 /*
@@ -427,6 +298,132 @@ add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
 	atomic_fetch_add(&m->entries, 1);
 	count_revival(m, e);
 	return 0;
+}
+
+/* ---- compaction (SYNCMAP_BOUNDED) ------------------------------------- */
+
+static bool
+compaction_due(struct syncmap *m)
+{
+	size_t live, entries, bytes, pending, dead, held;
+
+	if (m->policy != SYNCMAP_BOUNDED)
+		return false;
+	live = atomic_load(&m->live);
+	entries = atomic_load(&m->entries);
+	bytes = atomic_load(&m->mem.bytes);
+	pending = atomic_load(&m->mem.pending);
+	dead = entries > live ? entries - live : 0;
+	held = bytes > pending ? bytes - pending : 0;
+	if (dead > (live > DEAD_FLOOR ? live : DEAD_FLOOR))
+		return true;
+	return held > 2 * atomic_load(&m->live_weight) + HELD_SLACK;
+}
+
+static struct entry *
+doomed_pop(ck_stack_t *list)
+{
+	ck_stack_entry_t *s = ck_stack_pop_npsc(list);
+
+	return s == NULL ? NULL :
+	    (struct entry *)((char *)s - offsetof(struct entry, retire.stack_entry));
+}
+
+/*
+ * Go has no such step: this is what bounds dead entries and memory.
+ * Triggered when dead entries outnumber max(live, 64) or the heap held
+ * outgrows twice the live weight, it first promotes dirty if there is one,
+ * early: that costs only a walk for read's expunged entries, drops them and
+ * the old table, and is what Go's misses would do later anyway.  If the map
+ * is still over its bound, it does at once what a dirty copy followed by a
+ * promotion would do: deleted entries are expunged (so lock-free paths keep
+ * off them) and a table of just the others, sized for them, becomes read.
+ * That costs O(read), and comes only after Omega(live) deletes or growth
+ * since the last time: amortised O(1).  If the new table cannot be had,
+ * every expunge is undone and compaction waits for the next trigger.
+ */
+static void
+compact_locked(struct syncmap *m)
+{
+	struct table *old, *t;
+	ck_stack_t gone;
+	const struct slot *s;
+	struct entry *e;
+	size_t pos, survivors = 0;
+
+	if (m->dirty != NULL) {
+		promote_locked(m);
+		m->n_compactions++;
+		if (!compaction_due(m))
+			return;
+	}
+	/* Without dirty, read holds no expunged entry (I3): every entry
+	 * expunged here is one this pass expunged. */
+	old = table_of(load_read(m));
+	ck_stack_init(&gone);
+	for (pos = 0; (s = table_next(old, &pos)) != NULL;) {
+		if (entry_try_expunge_locked(s->e))
+			ck_stack_push_spnc(&gone, &s->e->retire.stack_entry);
+		else
+			survivors++;
+	}
+	t = syncmap__table_new(&m->mem, survivors);
+	if (t == NULL) {
+		while ((e = doomed_pop(&gone)) != NULL)
+			entry_unexpunge_locked(e);
+		return;
+	}
+	for (pos = 0; (s = table_next(old, &pos)) != NULL;)
+		if (atomic_load_explicit(&s->e->p, memory_order_relaxed) != EXPUNGED)
+			syncmap__table_insert(t, s->hash, s->e);
+	publish_read(m, t, false);
+	retire_table(m, old);
+	while ((e = doomed_pop(&gone)) != NULL)
+		retire_entry(m, e);
+	m->n_compactions++;
+}
+
+/* ---- locking and housekeeping ----------------------------------------- */
+
+static void
+lock(struct syncmap *m)
+{
+	pthread_mutex_lock(&m->mu);
+}
+
+/* Every locked section ends here: compaction if due, and a poll of the
+ * map's garbage every 8th time while it has some (reclaim.c, rule 6a). */
+static void
+unlock(struct syncmap *m)
+{
+	if (compaction_due(m))
+		compact_locked(m);
+	if (atomic_load(&m->mem.pending) != 0 && (++m->lock_ops & 7) == 0)
+		syncmap__reclaim_poll(&m->gc);
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* A lock-free path changed the live counters: the bounded rule may now
+ * call for a compaction, which needs the mutex. */
+static void
+counted(struct syncmap *m)
+{
+	if (compaction_due(m)) {
+		lock(m);
+		unlock(m);
+	}
+}
+
+/* Ends a call's read-side section; now and then offers to free the map's
+ * garbage, so that a map only read from still frees it (rule 6c). */
+static void
+leave(struct syncmap *m, ck_epoch_record_t *rec)
+{
+	if (reader_exit(rec) && atomic_load(&m->mem.pending) != 0 &&
+	    pthread_mutex_trylock(&m->mu) == 0) {
+		syncmap__reclaim_poll(&m->gc);
+		pthread_mutex_unlock(&m->mu);
+	}
 }
 
 /* ---- the public operations -------------------------------------------- */

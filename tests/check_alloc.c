@@ -181,10 +181,12 @@ run(enum syncmap_policy policy, long fail)
 			ck_assert_uint_eq(after.dirty_copies, before.dirty_copies);
 			ck_assert_uint_eq(held(&after), held(&before));
 		} else {
-			/* Housekeeping (compaction) met it and was skipped. */
+			/* Compaction's rebuild met it and was skipped (its
+			 * early promotion, which allocates nothing, may have
+			 * run). */
 			ck_assert_int_ge(rc, 0);
 			ck_assert_int_eq(policy, SYNCMAP_BOUNDED);
-			ck_assert_uint_eq(after.compactions, before.compactions);
+			ck_assert_uint_le(after.compactions, before.compactions + 1);
 			met[CLEAR + 1]++;
 		}
 		VERIFY(m);
