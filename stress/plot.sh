@@ -17,9 +17,9 @@ set terminal pngcairo noenhanced size 1400,$((n * 300 + 60)) font ",10"
 set output "$out"
 set datafile separator ","
 set multiplot layout $n,2 title "syncmap-stress: Go's classic read/dirty policy against SYNCMAP_BOUNDED"
-set key top left
+set key top right box opaque
 set grid
-set format x "%.0s%c"
+set format x "%.1s%c"
 do for [w in "$workloads"] {
 	set title w." - heap held (MiB)"
 	plot "$csv" using 3:(strcol(1) eq w && strcol(2) eq "classic" ? \$9/1048576 : NaN) with lines lw 2 title "classic", \

@@ -9,4 +9,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
-	libck-dev check libxxhash-dev libc6-dev binutils valgrind
+	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
+	gnuplot-nox
