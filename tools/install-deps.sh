@@ -10,4 +10,4 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
 	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
-	gnuplot-nox
+	gnuplot-nox mandoc groff-base
