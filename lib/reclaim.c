@@ -67,6 +67,13 @@ __thread struct reader syncmap__self __attribute__((tls_model("initial-exec")));
 
 static __thread struct mem *polling_mem __attribute__((tls_model("initial-exec")));
 
+#ifdef SYNCMAP_TSAN
+char syncmap__grace;
+#define grace_acquire() tsan_acquire(&syncmap__grace)
+#else
+#define grace_acquire() ((void)0)
+#endif
+
 static ck_epoch_t domain;
 static pthread_once_t domain_once = PTHREAD_ONCE_INIT;
 static pthread_key_t reader_key;
@@ -86,13 +93,19 @@ record_alloc(void)
 	    p : NULL;
 }
 
+/* Parks a record for ck_epoch_recycle to hand to its next owner. */
+static void
+record_park(ck_epoch_record_t *rec)
+{
+	tsan_release(rec);
+	ck_epoch_unregister(rec);
+}
+
 static void
 reader_gone(void *arg)
 {
-	ck_epoch_record_t *rec = arg;
-
 	syncmap__self.rec = NULL;
-	ck_epoch_unregister(rec);
+	record_park(arg);
 }
 
 static void
@@ -110,8 +123,10 @@ record_get(void)
 
 	pthread_once(&domain_once, domain_init);
 	rec = ck_epoch_recycle(&domain, NULL);
-	if (rec != NULL)
+	if (rec != NULL) {
+		tsan_acquire(rec);
 		return rec;
+	}
 	rec = record_alloc();
 	if (rec == NULL) {
 		i = atomic_load(&reserve_used);
@@ -191,10 +206,11 @@ syncmap__reclaim_poll(struct reclaim *r)
 	if (r->rec == NULL && (CK_STACK_ISEMPTY(&r->limbo) || !adopt_record(r)))
 		return;
 	polling_mem = r->mem;
+	grace_acquire();
 	ck_epoch_poll(r->rec);
 	polling_mem = saved;
 	if (r->rec->n_pending == 0) {
-		ck_epoch_unregister(r->rec);
+		record_park(r->rec);
 		r->rec = NULL;
 	}
 }
@@ -207,9 +223,10 @@ syncmap__reclaim_fini(struct reclaim *r)
 	ck_epoch_entry_t *e;
 
 	polling_mem = r->mem;
+	grace_acquire();
 	if (r->rec != NULL) {
 		ck_epoch_reclaim(r->rec);
-		ck_epoch_unregister(r->rec);
+		record_park(r->rec);
 		r->rec = NULL;
 	}
 	while ((s = ck_stack_pop_npsc(&r->limbo)) != NULL) {

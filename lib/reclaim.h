@@ -14,6 +14,39 @@
 
 #define HIDDEN __attribute__((visibility("hidden")))
 
+/*
+ * ThreadSanitizer cannot see ck_epoch's grace periods: ck_epoch_poll runs
+ * in libck, which is not instrumented.  These annotations, kept here and
+ * nowhere else, tell it what ck_epoch guarantees:
+ *   - leaving a read-side section releases the grace object, and a poll
+ *     (which may free what readers read) acquires it first, so every
+ *     access made in a section that has ended happens-before the frees it
+ *     allowed; an access in a section still open is not covered, so a
+ *     real grace-period bug is still reported;
+ *   - parking a record releases it and taking it again acquires it, for
+ *     the record's own fields, reused through ck_epoch_recycle.
+ * Build with CK_USE_CC_BUILTINS too, so that ck_pr's inline assembly
+ * becomes compiler atomics that TSan sees.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define SYNCMAP_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SYNCMAP_TSAN 1
+#endif
+#endif
+
+#ifdef SYNCMAP_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+HIDDEN extern char syncmap__grace;
+#define tsan_acquire(addr) __tsan_acquire((void *)(addr))
+#define tsan_release(addr) __tsan_release((void *)(addr))
+#else
+#define tsan_acquire(addr) ((void)(addr))
+#define tsan_release(addr) ((void)(addr))
+#endif
+
 /* A map's garbage.  Used only under the map's mutex, or by destroy. */
 struct reclaim {
 	ck_epoch_record_t *rec;   /* owns the map's garbage; NULL while none */
@@ -53,6 +86,9 @@ reader_enter(void)
 static inline bool
 reader_exit(ck_epoch_record_t *rec)
 {
+#ifdef SYNCMAP_TSAN
+	tsan_release(&syncmap__grace);
+#endif
 	ck_epoch_end(rec, NULL);
 	return (++syncmap__self.ticks & 63) == 0;
 }
