@@ -978,3 +978,12 @@ syncmap__verify(syncmap_t *m)
 	pthread_mutex_unlock(&m->mu);
 	return c.err;
 }
+
+/* The hash the map gives a key: for the tests of per-map seeding. */
+HIDDEN uint64_t syncmap__hash_of(syncmap_t *m, const void *key, size_t klen);
+
+uint64_t
+syncmap__hash_of(syncmap_t *m, const void *key, size_t klen)
+{
+	return syncmap__hash(m->seed, key, klen);
+}

@@ -799,6 +799,34 @@ START_TEST(test_go_issue_40999)
 }
 END_TEST
 
+/* ---- hash flooding: a seed of its own for every map -------------------- */
+
+START_TEST(test_maps_hash_differently)
+{
+	enum { MAPS = 64 };
+	syncmap_t *m[MAPS];
+	uint64_t h[MAPS];
+	int i, j, same_bits = 0;
+
+	for (i = 0; i < MAPS; i++) {
+		m[i] = map_new(SYNCMAP_BOUNDED, NULL);
+		h[i] = syncmap__hash_of(m[i], "key", 3);
+		/* A map hashes the same key the same way every time. */
+		ck_assert_uint_eq(syncmap__hash_of(m[i], "key", 3), h[i]);
+	}
+	/* Across maps, the hashes of one key look independent: all distinct,
+	 * and the low bits that pick the slot agree no more than by chance. */
+	for (i = 0; i < MAPS; i++)
+		for (j = i + 1; j < MAPS; j++) {
+			ck_assert_msg(h[i] != h[j], "maps %d and %d share a seed", i, j);
+			same_bits += (h[i] & 1023) == (h[j] & 1023);
+		}
+	ck_assert_int_le(same_bits, 20);
+	for (i = 0; i < MAPS; i++)
+		syncmap_destroy(m[i]);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -822,6 +850,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_go_range_no_allocations, 0, 2);
 	tcase_add_test(tc, test_go_delete_and_clear);
 	tcase_add_loop_test(tc, test_go_issue_40999, 0, 2);
+	tcase_add_test(tc, test_maps_hash_differently);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

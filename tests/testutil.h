@@ -16,6 +16,9 @@
 /* lib/syncmap.c: NULL if counters and invariants agree with the tables. */
 const char *syncmap__verify(syncmap_t *m);
 
+/* lib/syncmap.c: the hash the map gives a key. */
+uint64_t syncmap__hash_of(syncmap_t *m, const void *key, size_t klen);
+
 #define VERIFY(m) do {                                          \
 	const char *verr_ = syncmap__verify(m);                 \
 	ck_assert_msg(verr_ == NULL, "verify: %s", verr_);      \
