@@ -1,0 +1,408 @@
+/*
+ * lincheck - records a concurrent history of single-key operations on one
+ * map and checks that each key's history is linearizable as a register
+ * with compare-and-swap (the map is linearizable if every key is: the
+ * operations here touch one key each, and Clear is checked per key as a
+ * delete without a result).
+ *
+ * Recording: each call takes a stamp from one global atomic counter when
+ * it is invoked and another when it returns, so stamps order events as
+ * real time does.  Every value written is unique, and never NULL.
+ *
+ * Checking (just-in-time linearization): the events of a key are walked in
+ * stamp order, keeping every configuration the register could be in: its
+ * value, and which operations in flight have already taken effect.  When
+ * an operation returns, each configuration is extended by taking effect,
+ * in every order, operations in flight, until the returning one has; any
+ * step whose recorded result disagrees with the register is dropped.  If
+ * no configuration is left, the history is not linearizable, and the
+ * events of that key around that point are printed.  Each thread has at
+ * most one operation in flight, so configurations stay few and the check
+ * is linear in the history.
+ *
+ * usage: lincheck [-t THREADS] [-k KEYS] [-n OPS] [-p classic|bounded] [-s SEED]
+ *                 [-c CLEAR_EVERY] [-f]
+ * -f corrupts one recorded load before checking, to show that the checker
+ * rejects a history it should reject.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syncmap.h"
+
+enum kind { LOAD, STORE, LOS, LAD, DEL, SWAP, CAS, CAD, CLEAR, NKINDS };
+
+static const char *kind_name[NKINDS] = {
+	"load", "store", "load_or_store", "load_and_delete", "delete", "swap",
+	"compare_and_swap", "compare_and_delete", "clear",
+};
+
+/* One operation on one key.  Values: 0 = absent. */
+struct op {
+	uint64_t inv, resp;        /* stamps */
+	uint64_t arg, arg2;        /* value written; CAS: arg = old, arg2 = new */
+	uint64_t out;              /* value returned (load, los, lad, swap) */
+	uint32_t key;
+	uint16_t thread;
+	uint8_t kind;
+	int8_t ret;                /* the call's return value */
+};
+
+struct worker {
+	syncmap_t *m;
+	int id;
+	long nops, nkeys;
+	unsigned long long seed;
+	struct op *ops;
+	long n;                    /* ops recorded (Clear records one per key) */
+	uint64_t *seen;            /* last value this thread saw, per key */
+};
+
+static atomic_uint_fast64_t stamp;
+static long clear_every;
+
+static unsigned long long
+rnd(unsigned long long *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static void *
+run(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t seq = 0, inv, resp;
+	long i, k;
+
+	for (i = 0; i < w->nops; i++) {
+		struct op o = { 0 };
+		uint32_t key = (uint32_t)(rnd(&w->seed) % (unsigned long long)w->nkeys);
+		uint64_t fresh = ((uint64_t)(w->id + 1) << 40) | ++seq;
+		unsigned r = (unsigned)(rnd(&w->seed) % 100);
+		void *v = NULL;
+
+		o.key = key;
+		o.thread = (uint16_t)w->id;
+		if (clear_every > 0 && rnd(&w->seed) % (unsigned long long)clear_every == 0) {
+			inv = atomic_fetch_add(&stamp, 1);
+			syncmap_clear(w->m);
+			resp = atomic_fetch_add(&stamp, 1);
+			for (k = 0; k < w->nkeys; k++)
+				w->ops[w->n++] = (struct op){ .inv = inv, .resp = resp,
+				    .key = (uint32_t)k, .thread = (uint16_t)w->id, .kind = CLEAR };
+			continue;
+		}
+		o.kind = r < 30 ? LOAD : r < 45 ? STORE : r < 55 ? LOS : r < 63 ? LAD :
+		    r < 70 ? DEL : r < 78 ? SWAP : r < 92 ? CAS : CAD;
+		/* CAS and CAD compare with what this thread last saw, which is
+		 * often still current. */
+		o.arg = o.kind == CAS || o.kind == CAD ? w->seen[key] : fresh;
+		o.arg2 = fresh;
+		o.inv = atomic_fetch_add(&stamp, 1);
+		switch (o.kind) {
+		case LOAD: o.ret = (int8_t)syncmap_load(w->m, &key, sizeof(key), &v); break;
+		case STORE: o.ret = (int8_t)syncmap_store(w->m, &key, sizeof(key), (void *)o.arg); break;
+		case LOS: o.ret = (int8_t)syncmap_load_or_store(w->m, &key, sizeof(key), (void *)o.arg, &v); break;
+		case LAD: o.ret = (int8_t)syncmap_load_and_delete(w->m, &key, sizeof(key), &v); break;
+		case DEL: o.ret = (int8_t)syncmap_delete(w->m, &key, sizeof(key)); break;
+		case SWAP: o.ret = (int8_t)syncmap_swap(w->m, &key, sizeof(key), (void *)o.arg, &v); break;
+		case CAS: o.ret = (int8_t)syncmap_compare_and_swap(w->m, &key, sizeof(key),
+		    (void *)o.arg, (void *)o.arg2); break;
+		default: o.ret = (int8_t)syncmap_compare_and_delete(w->m, &key, sizeof(key), (void *)o.arg);
+		}
+		o.resp = atomic_fetch_add(&stamp, 1);
+		if (o.ret < 0) {
+			fprintf(stderr, "lincheck: %s failed: %d\n", kind_name[o.kind], o.ret);
+			exit(2);
+		}
+		o.out = (uint64_t)v;
+		if (o.ret == 1 && o.kind != DEL && o.kind != CAS && o.kind != CAD)
+			w->seen[key] = o.out;
+		else if (o.kind == STORE || (o.kind == LOS && o.ret == 0) || (o.kind == SWAP))
+			w->seen[key] = o.arg;
+		else if (o.kind == CAS && o.ret == 1)
+			w->seen[key] = o.arg2;
+		w->ops[w->n++] = o;
+	}
+	return NULL;
+}
+
+/* Applies o to a register holding *v; false if o's result disagrees. */
+static int
+apply(const struct op *o, uint64_t *v)
+{
+	switch (o->kind) {
+	case LOAD:
+		return o->ret == (*v != 0) && (*v == 0 || o->out == *v);
+	case STORE:
+		*v = o->arg;
+		return o->ret == 0;
+	case LOS:
+		if (*v != 0)
+			return o->ret == 1 && o->out == *v;
+		*v = o->arg;
+		return o->ret == 0 && o->out == o->arg;
+	case LAD:
+		if (o->ret != (*v != 0) || (*v != 0 && o->out != *v))
+			return 0;
+		*v = 0;
+		return 1;
+	case DEL:
+		if (o->ret != (*v != 0))
+			return 0;
+		*v = 0;
+		return 1;
+	case SWAP:
+		if (o->ret != (*v != 0) || (*v != 0 && o->out != *v))
+			return 0;
+		*v = o->arg;
+		return 1;
+	case CAS:
+		if (o->ret != (*v != 0 && *v == o->arg))
+			return 0;
+		if (o->ret)
+			*v = o->arg2;
+		return 1;
+	case CAD:
+		if (o->ret != (*v != 0 && *v == o->arg))
+			return 0;
+		if (o->ret)
+			*v = 0;
+		return 1;
+	default:                                /* CLEAR */
+		*v = 0;
+		return 1;
+	}
+}
+
+#define MAXCONF 4096
+
+struct conf {
+	uint64_t value;
+	uint64_t done;             /* in-flight ops (by thread) already in effect */
+};
+
+struct keystate {
+	struct conf *conf;
+	int nconf;
+	const struct op *inflight[64];
+	uint64_t inflight_mask;
+};
+
+static int
+add_conf(struct conf *set, int *n, struct conf c)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (set[i].value == c.value && set[i].done == c.done)
+			return 1;
+	if (*n >= MAXCONF)
+		return 0;
+	set[(*n)++] = c;
+	return 1;
+}
+
+/* Every configuration reachable from c in which thread t's op took effect. */
+static int
+extend(struct keystate *ks, struct conf c, int t, struct conf *out, int *nout)
+{
+	uint64_t pending = ks->inflight_mask & ~c.done;
+	int u;
+
+	if (c.done >> t & 1)
+		return add_conf(out, nout, c);
+	for (u = 0; u < 64; u++) {
+		struct conf d = c;
+
+		if (!(pending >> u & 1))
+			continue;
+		if (!apply(ks->inflight[u], &d.value))
+			continue;
+		d.done |= 1ULL << u;
+		if (!extend(ks, d, t, out, nout))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+report(const struct op *all, long nall, uint32_t key, uint64_t at)
+{
+	long i, shown = 0;
+
+	printf("NOT LINEARIZABLE: key %u, no order explains the operations ending at stamp %llu.\n"
+	    "Its operations up to there (stamps invoke..response):\n", key, (unsigned long long)at);
+	for (i = 0; i < nall; i++) {
+		const struct op *o = &all[i];
+
+		if (o->key != key || o->inv > at || o->resp + 200 < at)
+			continue;
+		printf("  [%llu..%llu] thread %u %s(arg %#llx, %#llx) -> %d, %#llx\n",
+		    (unsigned long long)o->inv, (unsigned long long)o->resp, o->thread,
+		    kind_name[o->kind], (unsigned long long)o->arg, (unsigned long long)o->arg2,
+		    o->ret, (unsigned long long)o->out);
+		if (++shown > 40)
+			break;
+	}
+}
+
+static int
+by_key_then_inv(const void *a, const void *b)
+{
+	const struct op *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->inv > y->inv) - (x->inv < y->inv);
+}
+
+static int
+by_resp(const void *a, const void *b)
+{
+	const struct op *x = *(const struct op *const *)a, *y = *(const struct op *const *)b;
+
+	return (x->resp > y->resp) - (x->resp < y->resp);
+}
+
+/* Checks one key's ops, sorted by invocation. */
+static int
+check_key(const struct op *ops, long n, const struct op *all, long nall)
+{
+	static struct conf a[MAXCONF], b[MAXCONF];
+	struct keystate ks = { .conf = a, .nconf = 1 };
+	struct op **byresp;
+	long i, r;
+	int nb, c, t;
+
+	a[0] = (struct conf){ 0, 0 };
+	/* Walk events in stamp order: invocations from ops[], responses from
+	 * a copy sorted by response stamp. */
+	byresp = malloc((size_t)n * sizeof(*byresp));
+	for (i = 0; i < n; i++)
+		byresp[i] = (struct op *)&ops[i];
+	qsort(byresp, (size_t)n, sizeof(*byresp), by_resp);
+	for (i = 0, r = 0; r < n;) {
+		if (i < n && ops[i].inv < byresp[r]->resp) {
+			t = ops[i].thread;
+			ks.inflight[t] = &ops[i];
+			ks.inflight_mask |= 1ULL << t;
+			i++;
+			continue;
+		}
+		t = byresp[r]->thread;
+		nb = 0;
+		for (c = 0; c < ks.nconf; c++)
+			if (!extend(&ks, ks.conf[c], t, b, &nb)) {
+				fprintf(stderr, "lincheck: too many configurations\n");
+				exit(2);
+			}
+		if (nb == 0) {
+			report(all, nall, byresp[r]->key, byresp[r]->resp);
+			free(byresp);
+			return 0;
+		}
+		/* The op is done: forget its bit. */
+		ks.nconf = 0;
+		for (c = 0; c < nb; c++) {
+			b[c].done &= ~(1ULL << t);
+			add_conf(a, &ks.nconf, b[c]);
+		}
+		ks.inflight_mask &= ~(1ULL << t);
+		r++;
+	}
+	free(byresp);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	long threads = 4, keys = 8, nops = 1000000, i, total = 0, start;
+	enum syncmap_policy policy = SYNCMAP_BOUNDED;
+	unsigned long long seed = 1;
+	struct syncmap_options o = { 0 };
+	struct worker *w;
+	pthread_t *t;
+	struct op *all;
+	int c, ok = 1, fault = 0;
+
+	while ((c = getopt(argc, argv, "t:k:n:p:s:c:f")) != -1) {
+		switch (c) {
+		case 't': threads = atol(optarg); break;
+		case 'k': keys = atol(optarg); break;
+		case 'n': nops = atol(optarg); break;
+		case 'p': policy = strcmp(optarg, "classic") == 0 ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED; break;
+		case 's': seed = strtoull(optarg, NULL, 10); break;
+		case 'c': clear_every = atol(optarg); break;
+		case 'f': fault = 1; break;
+		default:
+			fprintf(stderr, "usage: %s [-t THREADS<=64] [-k KEYS] [-n OPS] "
+			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (threads < 1 || threads > 64 || keys < 1 || nops < threads) {
+		fprintf(stderr, "lincheck: bad arguments\n");
+		return 2;
+	}
+	o.policy = policy;
+	w = calloc((size_t)threads, sizeof(*w));
+	t = calloc((size_t)threads, sizeof(*t));
+	for (i = 0; i < threads; i++) {
+		w[i].m = syncmap_create(&o);
+		w[i].id = (int)i;
+		w[i].nops = nops / threads;
+		w[i].nkeys = keys;
+		w[i].seed = seed * 0x9e3779b97f4a7c15ULL + (unsigned long long)i + 1;
+		/* A Clear is recorded once per key. */
+		w[i].ops = malloc((size_t)w[i].nops * (clear_every > 0 ? (size_t)keys : 1) *
+		    sizeof(struct op));
+		w[i].seen = calloc((size_t)keys, sizeof(uint64_t));
+	}
+	for (i = 1; i < threads; i++) {         /* one map, shared */
+		syncmap_destroy(w[i].m);
+		w[i].m = w[0].m;
+	}
+	for (i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, run, &w[i]);
+	for (i = 0; i < threads; i++) {
+		pthread_join(t[i], NULL);
+		total += w[i].n;
+	}
+	all = malloc((size_t)total * sizeof(*all));
+	for (i = 0, total = 0; i < threads; i++) {
+		memcpy(all + total, w[i].ops, (size_t)w[i].n * sizeof(*all));
+		total += w[i].n;
+	}
+	if (fault) {
+		/* A load that found a value now claims one nobody wrote. */
+		for (i = total / 2; i < total; i++)
+			if (all[i].kind == LOAD && all[i].ret == 1) {
+				all[i].out ^= 1ULL << 63;
+				break;
+			}
+	}
+	qsort(all, (size_t)total, sizeof(*all), by_key_then_inv);
+	for (start = 0; start < total && ok;) {
+		long end = start;
+
+		while (end < total && all[end].key == all[start].key)
+			end++;
+		ok = check_key(all + start, end - start, all, total);
+		start = end;
+	}
+	printf("lincheck: %ld operations on %ld keys by %ld threads (%s): %s\n", total, keys,
+	    threads, policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
+	    ok ? "linearizable" : "NOT linearizable");
+	syncmap_destroy(w[0].m);
+	return ok ? 0 : 1;
+}
