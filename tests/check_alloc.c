@@ -11,6 +11,7 @@
  * Every run ends with the allocator back at zero.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -252,6 +253,106 @@ START_TEST(test_bytes_match_allocator)
 }
 END_TEST
 
+/*
+ * Failures under concurrency: threads churn keys of their own (so that a
+ * per-thread model is exact) and shared keys, while one allocation in
+ * fifty fails at random.  Every -ENOMEM must come from a call that may
+ * allocate and leave its key as it was; afterwards the map is consistent,
+ * every owned key is as its thread's model says, and destroy returns every
+ * byte.
+ */
+#define OWNED 48
+
+struct fail_arg {
+	syncmap_t *m;
+	int id;
+	long enomem;
+};
+
+static void *
+fail_worker(void *p)
+{
+	struct fail_arg *a = p;
+	unsigned long long s = 99 + (unsigned long long)a->id;
+	void *model[OWNED] = { 0 }, *got;
+	bool has[OWNED] = { 0 };
+	char k[KEYBUF];
+	long i;
+	int j, rc, op;
+
+	for (i = 0; i < 40000 / test_scale(); i++) {
+		void *v = (void *)(intptr_t)(rnd(&s) % 1000 + 1);
+		size_t klen;
+
+		j = (int)(rnd(&s) % OWNED);
+		klen = key_of(k, (a->id + 1) * 1000 + j);
+		op = (int)(rnd(&s) % 7);
+		switch (op) {
+		case 0: rc = syncmap_store(a->m, k, klen, v); break;
+		case 1: rc = syncmap_load_or_store(a->m, k, klen, v, &got); break;
+		case 2: rc = syncmap_swap(a->m, k, klen, v, &got); break;
+		case 3: rc = syncmap_delete(a->m, k, klen); break;
+		case 4: rc = syncmap_compare_and_swap(a->m, k, klen, model[j], v); break;
+		case 5: rc = syncmap_compare_and_delete(a->m, k, klen, model[j]); break;
+		default: rc = syncmap_load(a->m, k, klen, &got);
+		}
+		if (rc == -ENOMEM) {
+			ck_assert_int_le(op, 2);        /* only these allocate */
+			a->enomem++;
+		} else {
+			ck_assert_int_ge(rc, 0);
+			switch (op) {
+			case 0: case 2: model[j] = v; has[j] = true; break;
+			case 1: if (!has[j]) model[j] = v; has[j] = true; break;
+			case 3: has[j] = false; break;
+			case 4: if (rc == 1) model[j] = v; break;
+			case 5: if (rc == 1) has[j] = false; break;
+			default: break;
+			}
+		}
+		/* The key reads back as the model says, failure or not. */
+		ck_assert_int_eq(syncmap_load(a->m, k, klen, &got), has[j]);
+		if (has[j])
+			ck_assert_ptr_eq(got, model[j]);
+		/* And the shared keys churn. */
+		klen = key_of(k, (long)(rnd(&s) % 64));
+		ck_assert_int_ge(syncmap_delete(a->m, k, klen), 0);
+		rc = syncmap_store(a->m, k, key_of(k, (long)(rnd(&s) % 64)), v);
+		ck_assert(rc == 0 || rc == -ENOMEM);
+	}
+	return NULL;
+}
+
+START_TEST(test_failures_under_concurrency)
+{
+	struct fail_arg a[4];
+	struct counting c;
+	pthread_t t[4];
+	syncmap_t *m;
+	long enomem = 0;
+	int i;
+
+	counting_init(&c);
+	m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c);
+	atomic_store(&c.fail_one_in, 50);
+	for (i = 0; i < 4; i++) {
+		a[i] = (struct fail_arg){ .m = m, .id = i };
+		ck_assert_int_eq(pthread_create(&t[i], NULL, fail_worker, &a[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		enomem += a[i].enomem;
+	}
+	atomic_store(&c.fail_one_in, 0);
+	ck_assert_uint_gt(atomic_load(&c.failures), 0);
+	ck_assert_int_gt(enomem, 0);
+	VERIFY(m);
+	ck_assert_uint_eq(stats_of(m).bytes, counting_outstanding(&c));
+	syncmap_destroy(m);
+	ck_assert_uint_eq(counting_outstanding(&c), 0);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -260,6 +361,7 @@ suite(void)
 
 	tcase_add_loop_test(tc, test_each_allocation_fails, 0, 2);
 	tcase_add_loop_test(tc, test_bytes_match_allocator, 0, 2);
+	tcase_add_loop_test(tc, test_failures_under_concurrency, 0, 2);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,6 +1,7 @@
 /*
  * testutil.c - shared test helpers (see testutil.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,13 @@ counting_malloc(size_t size, void *ctx)
 	struct counting *c = ctx;
 	void *p;
 
-	if (atomic_load(&c->fail_in) > 0 && atomic_fetch_sub(&c->fail_in, 1) == 1) {
+	static _Thread_local unsigned long long seed;
+	unsigned odds = atomic_load(&c->fail_one_in);
+
+	if (seed == 0)
+		seed = (unsigned long long)(uintptr_t)&seed | 1;
+	if ((atomic_load(&c->fail_in) > 0 && atomic_fetch_sub(&c->fail_in, 1) == 1) ||
+	    (odds > 0 && rnd(&seed) % odds == 0)) {
 		atomic_fetch_add(&c->failures, 1);
 		return NULL;
 	}

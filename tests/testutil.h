@@ -30,6 +30,7 @@ struct counting {
 	atomic_size_t allocs;           /* successful malloc calls */
 	atomic_size_t frees;
 	atomic_long fail_in;            /* >0: the fail_in-th next malloc fails */
+	atomic_uint fail_one_in;        /* >0: each malloc fails with this odds */
 	atomic_size_t failures;
 };
 
