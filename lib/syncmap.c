@@ -98,7 +98,7 @@ publish_read(struct syncmap *m, struct table *t, bool amended)
 {
 	atomic_store_explicit(&m->read, (uintptr_t)t | (amended ? AMENDED : 0),
 	    memory_order_seq_cst);
-	atomic_thread_fence(memory_order_seq_cst);
+	retire_fence();
 }
 
 static inline struct entry *
