@@ -404,5 +404,12 @@ main(int argc, char **argv)
 	    threads, policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
 	    ok ? "linearizable" : "NOT linearizable");
 	syncmap_destroy(w[0].m);
+	for (i = 0; i < threads; i++) {
+		free(w[i].ops);
+		free(w[i].seen);
+	}
+	free(all);
+	free(w);
+	free(t);
 	return ok ? 0 : 1;
 }
