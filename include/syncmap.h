@@ -20,7 +20,10 @@
  * (m NULL, key NULL with klen > 0, a required out-pointer NULL) and -ENOMEM
  * when an allocation fails.  After an error the map is unchanged.  Only
  * syncmap_store, syncmap_load_or_store and syncmap_swap allocate, so only
- * they return -ENOMEM.
+ * they return -ENOMEM, with one exception: a thread's first call takes an
+ * epoch record (about 200 bytes, kept for reuse after the thread exits),
+ * and if malloc cannot provide one while a static reserve of 16 is all in
+ * use, that first call returns -ENOMEM.
  */
 #ifndef SYNCMAP_H
 #define SYNCMAP_H
