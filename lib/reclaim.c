@@ -206,7 +206,6 @@ syncmap__reclaim_poll(struct reclaim *r)
 	if (r->rec == NULL && (CK_STACK_ISEMPTY(&r->limbo) || !adopt_record(r)))
 		return;
 	polling_mem = r->mem;
-	grace_acquire();
 	ck_epoch_poll(r->rec);
 	polling_mem = saved;
 	if (r->rec->n_pending == 0) {
@@ -223,7 +222,6 @@ syncmap__reclaim_fini(struct reclaim *r)
 	ck_epoch_entry_t *e;
 
 	polling_mem = r->mem;
-	grace_acquire();
 	if (r->rec != NULL) {
 		ck_epoch_reclaim(r->rec);
 		record_park(r->rec);
@@ -236,8 +234,15 @@ syncmap__reclaim_fini(struct reclaim *r)
 	polling_mem = saved;
 }
 
+/*
+ * Called by every callback just before it frees.  The grace acquire must
+ * come here, after ck_epoch_poll has seen the readers' sections end, and
+ * not before the poll: a section that ends between the two would otherwise
+ * let its reads race with the free in TSan's eyes.
+ */
 struct mem *
 syncmap__reclaim_mem(void)
 {
+	grace_acquire();
 	return polling_mem;
 }

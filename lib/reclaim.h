@@ -19,8 +19,9 @@
  * ThreadSanitizer cannot see ck_epoch's grace periods: ck_epoch_poll runs
  * in libck, which is not instrumented.  These annotations, kept here and
  * nowhere else, tell it what ck_epoch guarantees:
- *   - leaving a read-side section releases the grace object, and a poll
- *     (which may free what readers read) acquires it first, so every
+ *   - leaving a read-side section releases the grace object, and every
+ *     free a poll allows acquires it (once the poll has seen the section
+ *     end: see syncmap__reclaim_mem), so every
  *     access made in a section that has ended happens-before the frees it
  *     allowed; an access in a section still open is not covered, so a
  *     real grace-period bug is still reported;
