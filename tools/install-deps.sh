@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs, from Debian 12's packages, everything libsyncmap needs to build
-# and test.  Run as root (or through sudo).
+# Installs, from Debian 12's packages, everything libsyncmap needs to build,
+# test and benchmark against its C peers (liburcu-dev for rculfhash; Go's
+# suite installs golang-go itself).  Run as root (or through sudo).
 set -eu
 if [ "$(id -u)" != 0 ]; then
 	exec sudo "$0" "$@"
@@ -10,4 +11,4 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
 	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
-	gnuplot-nox mandoc groff-base
+	gnuplot-nox mandoc groff-base liburcu-dev

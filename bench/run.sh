@@ -1,0 +1,53 @@
+#!/bin/sh
+# bench/run.sh - every benchmark of the README in one command: Go's sync.Map
+# suite on Go's own sync.Map, the same suite in C on libsyncmap and its C
+# peers, bytes per key for all of them, and the ratio tables.
+#
+# usage: bench/run.sh [-T SECONDS] [-r REPEAT] [-t THREADS] [-o DIR]
+#   -T  bench time of each C run (default 0.2); Go's suite gets 5 times it
+#   -r  C runs per figure, median reported (default 5)
+#   -t  thread counts, as Go's -cpu (default 1,2)
+#   -o  where the rows and report.md go (default bench-results)
+# Run from a built tree (make).  Go's suite comes from the script named by
+# GO_PEER (default: ../shared/peers/go-syncmap-bench beside the source
+# tree), which installs Debian's golang-go when it is missing; it runs once
+# before and once after the C benchmarks, and each Go figure is the faster
+# of the two, so that a quiet spell favours the peer rather than us.
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+T=0.2 r=5 threads=1,2 out=bench-results
+while getopts T:r:t:o: opt; do
+	case $opt in
+	T) T=$OPTARG ;;
+	r) r=$OPTARG ;;
+	t) threads=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) sed -n '4,9p' "$0" >&2; exit 2 ;;
+	esac
+done
+bench=./bench/syncmap-bench
+[ -x "$bench" ] || { echo "run.sh: $bench not built: run make first" >&2; exit 1; }
+peer=${GO_PEER:-$src/../shared/peers/go-syncmap-bench}
+gotime=$(awk -v t="$T" 'BEGIN { printf "%gs", 5 * t }')
+mkdir -p "$out"
+rm -f "$out"/*.tsv
+
+go_suite() {
+	if [ -x "$peer" ]; then
+		echo "== Go's sync.Map suite, -cpu $threads -benchtime $gotime ($1)" >&2
+		"$peer" -cpu "$threads" -benchtime "$gotime" > "$out/go-$1.tsv"
+	fi
+}
+
+[ -x "$peer" ] || echo "run.sh: no Go peer at $peer (set GO_PEER): C figures only" >&2
+go_suite before
+echo "== the suite in C, -T $T -r $r -t $threads" >&2
+"$bench" -T "$T" -r "$r" -t "$threads" > "$out/c.tsv"
+go_suite after
+echo "== bytes per key" >&2
+"$bench" --memory > "$out/mem.tsv"
+if command -v go > /dev/null 2>&1; then
+	(cd "$src/bench/go-mem" && GOCACHE="${GOCACHE:-/tmp/go-mem-cache}" go run main.go) >> "$out/mem.tsv"
+fi
+"$src/bench/report.sh" "$out"/*.tsv > "$out/report.md"
+cat "$out/report.md"
