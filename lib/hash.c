@@ -1,14 +1,11 @@
 /*
- * hash.c - XXH3 (xxHash, inlined so the library needs no runtime xxhash)
- * seeded per map from the kernel's random pool.
+ * hash.c - the per-map seed of XXH3 (hash.h; xxHash is inlined, so the
+ * library needs no runtime libxxhash), from the kernel's random pool.
  */
 #include <sys/random.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <time.h>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "hash.h"
 
@@ -35,10 +32,4 @@ syncmap__hash_seed(void)
 	seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
 	    (uint64_t)(uintptr_t)&ts ^ atomic_fetch_add(&counter, 1);
 	return XXH3_64bits(&seed, sizeof(seed));
-}
-
-uint64_t
-syncmap__hash(uint64_t seed, const void *key, size_t klen)
-{
-	return XXH3_64bits_withSeed(key, klen, seed);
 }

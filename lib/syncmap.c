@@ -707,14 +707,24 @@ syncmap_compare_and_delete(syncmap_t *m, const void *key, size_t klen,
 	return rc;
 }
 
+/* A random number for Range's walk: the map's seeded hash of a count. */
+static uint64_t
+walk_random(struct syncmap *m)
+{
+	static __thread uint64_t walks;
+
+	walks++;
+	return syncmap__hash(m->seed, &walks, sizeof(walks));
+}
+
 int
 syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 {
 	ck_epoch_record_t *rec;
 	const struct slot *s;
 	struct table *t;
+	struct walk w;
 	uintptr_t rw;
-	size_t pos = 0;
 	void *raw;
 	int rc = 0;
 
@@ -733,9 +743,14 @@ syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 		rw = load_read(m);
 	}
 	/* The section keeps this snapshot alive while fn runs, whatever fn
-	 * does to the map. */
+	 * does to the map.  The order is random, as Go's map iteration is:
+	 * with linear probing, callers that always delete the first key they
+	 * are shown (Go's AdversarialDelete) would otherwise eat the runs of
+	 * occupied slots from their heads and pack the keys into long runs,
+	 * which every lookup of an absent key then walks. */
 	t = table_of(rw);
-	while ((s = table_next(t, &pos)) != NULL) {
+	w = table_walk(walk_random(m));
+	while (t != TABLE_EMPTY && (s = table_walk_next(t, &w)) != NULL) {
 		if ((raw = entry_load(s->e)) == NULL)
 			continue;
 		if ((rc = fn(s->e->key, s->e->klen, decode(raw), arg)) != 0)
@@ -986,6 +1001,25 @@ uint64_t
 syncmap__hash_of(syncmap_t *m, const void *key, size_t klen)
 {
 	return syncmap__hash(m->seed, key, klen);
+}
+
+/* The longest run of occupied slots in read, wrapping around: what a
+ * lookup of an absent key may walk.  For the tests of Range's start. */
+HIDDEN size_t syncmap__longest_run(syncmap_t *m);
+
+size_t
+syncmap__longest_run(syncmap_t *m)
+{
+	struct table *t = table_of(load_read(m));
+	size_t i, run = 0, longest = 0;
+
+	if (t == TABLE_EMPTY)
+		return 0;
+	for (i = 0; i <= 2 * t->mask + 1; i++) {
+		run = t->slots[i & t->mask].e != NULL ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	return longest;
 }
 
 /*

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "hash.h"
 #include "mem.h"
 
 #define HIDDEN __attribute__((visibility("hidden")))
@@ -53,7 +54,7 @@ table_probe(const struct table *t, uint64_t hash, const void *key, size_t klen)
 		if (s->e == NULL)
 			return i;
 		if (s->hash == hash && s->e->klen == klen &&
-		    (klen == 0 || memcmp(s->e->key, key, klen) == 0))
+		    key_equal(s->e->key, key, klen))
 			return i;
 	}
 }
@@ -75,6 +76,59 @@ static inline bool
 table_has_room(const struct table *t)
 {
 	return (t->count + 1) * 4 <= (t->mask + 1) * 3;
+}
+
+/*
+ * A walk over every slot of a table, each slot once, in an order set by a
+ * random number.  It first tries 16 slots of a random permutation (start
+ * + k * stride, stride odd), so that the first key it meets is about
+ * equally likely to be any key; then it scans the table in memory order,
+ * which is fast, skipping those 16: slot i was one of them if
+ * (i - start) / stride, computed mod 2^64 with stride's inverse, is below
+ * 16.  A walk from a fixed or a random slot instead meets first the key
+ * after the longest gap, which is what made Go's AdversarialDelete pack
+ * the keys into long runs (see syncmap_range).
+ */
+#define WALK_RANDOM 16
+
+struct walk {
+	size_t start, stride, inverse, k, pos;
+};
+
+static inline struct walk
+table_walk(uint64_t random)
+{
+	size_t stride = (size_t)(random >> 32) | 1, inverse = stride;
+	int i;
+
+	/* Newton's iteration: each step doubles the bits of stride *
+	 * inverse that are 1 (an odd number is its own inverse mod 8). */
+	for (i = 0; i < 5; i++)
+		inverse *= 2 - stride * inverse;
+	return (struct walk){ (size_t)random, stride, inverse, 0, 0 };
+}
+
+/* The next occupied slot of the walk, or NULL at its end. */
+static inline const struct slot *
+table_walk_next(const struct table *t, struct walk *w)
+{
+	const struct slot *s;
+	size_t i;
+
+	while (w->k < WALK_RANDOM && w->k <= t->mask) {
+		s = &t->slots[(w->start + w->k++ * w->stride) & t->mask];
+		if (s->e != NULL)
+			return s;
+	}
+	while (w->pos <= t->mask) {
+		i = w->pos++;
+		if ((((i - w->start) * w->inverse) & t->mask) < WALK_RANDOM)
+			continue;
+		s = &t->slots[i];
+		if (s->e != NULL)
+			return s;
+	}
+	return NULL;
 }
 
 /* The next occupied slot at or after *pos, or NULL at the end. */

@@ -547,6 +547,44 @@ START_TEST(test_range_stops)
 }
 END_TEST
 
+static int
+delete_first(const void *key, size_t klen, void *value, void *arg)
+{
+	(void)value;
+	ck_assert_int_eq(syncmap_delete(arg, key, klen), 1);
+	return 1;
+}
+
+/*
+ * Go's AdversarialDelete deletes the first key Range shows it and stores a
+ * new one.  Walked from slot 0, that empties the start of a linear-probing
+ * table and packs the keys into one run at its end (a run of 511 slots
+ * here), where every lookup of an absent key walks the whole run; walked
+ * from a random slot, runs are still eaten from their heads (189).  Range
+ * meets first a key chosen about uniformly (lib/table.h, table_walk), which
+ * keeps the longest run near what random placement gives (10 to 40).
+ */
+START_TEST(test_range_first_key_churn)
+{
+	syncmap_t *m = map_new(SYNCMAP_CLASSIC, NULL);
+	struct syncmap_stats st;
+	char k[KEYBUF];
+	long i;
+
+	for (i = 0; i < 512; i++)
+		syncmap_store(m, k, key_of(k, i), V0);
+	for (i = 512; i < 20512; i++) {
+		ck_assert_int_eq(syncmap_range(m, delete_first, m), 1);
+		syncmap_store(m, k, key_of(k, i), V0);
+	}
+	ck_assert_int_eq(syncmap_range(m, stop_after, &(struct stopper){ .after = -1 }), 0);
+	ck_assert_int_eq(syncmap_stats(m, &st), 0);
+	ck_assert_uint_eq(st.live, 512);
+	ck_assert_uint_lt(syncmap__longest_run(m), 100);
+	syncmap_destroy(m);
+}
+END_TEST
+
 /* Every operation, and Range itself, from inside a range callback. */
 struct nest {
 	syncmap_t *m;
@@ -842,6 +880,7 @@ suite(void)
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_create_errors);
 	tcase_add_test(tc, test_range_stops);
+	tcase_add_test(tc, test_range_first_key_churn);
 	tcase_add_loop_test(tc, test_range_nested_everything, 0, 2);
 	tcase_add_loop_test(tc, test_range_clears, 0, 2);
 	tcase_add_loop_test(tc, test_clear, 0, 2);

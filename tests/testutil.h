@@ -18,6 +18,7 @@ const char *syncmap__verify(syncmap_t *m);
 
 /* lib/syncmap.c: the hash the map gives a key. */
 uint64_t syncmap__hash_of(syncmap_t *m, const void *key, size_t klen);
+size_t syncmap__longest_run(syncmap_t *m);
 
 #define VERIFY(m) do {                                          \
 	const char *verr_ = syncmap__verify(m);                 \
