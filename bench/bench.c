@@ -1,7 +1,8 @@
 /*
  * syncmap-bench - Go's own sync.Map benchmarks (src/sync/map_bench_test.go
- * of Go 1.23) in C, run against libsyncmap and the maps a C programmer
- * would pick instead, in one process, one after the other.
+ * of Go 1.23, plus Go 1.19's LoadAndDeleteCollision, whose body Go 1.20
+ * changed) in C, run against libsyncmap and the maps a C programmer would
+ * pick instead, in one process, one after the other.
  *
  * Each benchmark keeps Go's setup and per-goroutine loop, and the harness
  * keeps Go's testing.B.RunParallel: T threads share N iterations, which
@@ -218,6 +219,17 @@ load_and_delete_collision(struct bm *b, struct pb *pb, long i)
 			impl_store(b->im, b->m, K(0), 0);
 }
 
+/* Go 1.19's body of the benchmark, which Go 1.20 changed to the one above:
+ * the Go peer runs Go 1.19's suite, and is compared with this one. */
+static void
+load_and_delete_collision_119(struct bm *b, struct pb *pb, long i)
+{
+	uintptr_t v;
+
+	for (; pb_next(pb); i++)
+		b->im->load_and_delete(b->m, K(0), &v);
+}
+
 static bool
 keep_going(const void *k, size_t kl, uintptr_t v, void *arg)
 {
@@ -393,6 +405,7 @@ static const struct benchmark benchmarks[] = {
 	{ "LoadAndDeleteBalanced", setup_hits, load_and_delete_balanced, 128, 128, 128 },
 	{ "LoadAndDeleteUnique", NULL, load_and_delete_unique, 0, 0, 0 },
 	{ "LoadAndDeleteCollision", setup_zero, load_and_delete_collision, 0, 0, 1 },
+	{ "LoadAndDeleteCollision-go1.19", setup_zero, load_and_delete_collision_119, 0, 0, 1 },
 	{ "Range", setup_1024, range, 0, 0, 1024 },
 	{ "AdversarialAlloc", NULL, adversarial_alloc, 0, 0, 0 },
 	{ "AdversarialDelete", setup_1024, adversarial_delete, 0, 0, 1024 },

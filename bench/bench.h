@@ -3,9 +3,9 @@
  *
  * Keys are byte strings, as libsyncmap's are: Go's integer keys are passed
  * as their 8 bytes, the memory benchmark's keys are 16 bytes.  Every peer
- * stores its keys inline in its own node, hashes them with the same seeded
- * XXH3 and compares them with memcmp, so the comparison is between ways of
- * synchronising a map, not between key types.  Values are pointer-sized
+ * stores its keys inline in its own node, and hashes and compares them
+ * with libsyncmap's own inline functions (lib/hash.h), so the comparison
+ * is between ways of synchronising a map, not between key handling.  Values are pointer-sized
  * integers, compared by value as Go compares its ints.
  *
  * A peer that cannot get memory aborts the run: benchmarks do not measure
@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hash.h"
 
 typedef bool bench_range_fn(const void *key, size_t klen, uintptr_t value,
                             void *arg);
@@ -90,8 +92,14 @@ impl_delete(const struct impl *im, void *m, const void *k, size_t kl)
 		im->load_and_delete(m, k, kl, &v);
 }
 
-/* The seeded hash every peer uses (bench/hash.c). */
-uint64_t bench_hash(const void *key, size_t klen);
+/* The seeded hash every peer uses. */
+extern uint64_t bench_seed;
+
+static inline uint64_t
+bench_hash(const void *key, size_t klen)
+{
+	return syncmap__hash(bench_seed, key, klen);
+}
 
 /* Allocation that cannot fail, for the peers. */
 void *bench_xmalloc(size_t n);

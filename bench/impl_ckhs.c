@@ -133,7 +133,7 @@ compare_cb(const void *a, const void *b)
 {
 	const struct ckey *x = a, *y = b;
 
-	return x->klen == y->klen && (x->klen == 0 || memcmp(x->kp, y->kp, x->klen) == 0);
+	return x->klen == y->klen && key_equal(x->kp, y->kp, x->klen);
 }
 
 static void

@@ -198,14 +198,19 @@ static void
 range(void *p, bench_range_fn *fn, void *arg)
 {
 	struct locked *m = p;
+	static __thread uint64_t walks;
 	struct keys ks = { NULL, 0, 0 };
-	size_t i, kl;
+	size_t i, kl, start;
 	uintptr_t v;
 
+	/* From a random slot, as Go's map iteration and libsyncmap's Range
+	 * start: see syncmap_range. */
+	walks++;
+	start = bench_hash(&walks, sizeof(walks));
 	lock_shared(m);
 	for (i = 0; i <= m->t.mask; i++)
-		if (m->t.slots[i].n != NULL)
-			keys_add(&ks, m->t.slots[i].n);
+		if (m->t.slots[(start + i) & m->t.mask].n != NULL)
+			keys_add(&ks, m->t.slots[(start + i) & m->t.mask].n);
 	unlock(m);
 	for (i = 0; i < ks.len; i += sizeof(size_t) + kl) {
 		memcpy(&kl, ks.buf + i, sizeof(size_t));

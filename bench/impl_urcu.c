@@ -51,7 +51,7 @@ match(struct cds_lfht_node *node, const void *arg)
 	const struct unode *n = caa_container_of(node, struct unode, node);
 	const struct ukey *key = arg;
 
-	return n->klen == key->kl && (key->kl == 0 || memcmp(n->key, key->k, key->kl) == 0);
+	return n->klen == key->kl && key_equal(n->key, key->k, key->kl);
 }
 
 static struct unode *

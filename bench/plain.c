@@ -66,7 +66,7 @@ probe(const struct plain *t, uint64_t h, const void *k, size_t kl)
 	for (;; i = (i + 1) & t->mask) {
 		s = &t->slots[i];
 		if (s->n == NULL || (s->hash == h && s->n->klen == kl &&
-		    (kl == 0 || memcmp(s->n->key, k, kl) == 0)))
+		    key_equal(s->n->key, k, kl)))
 			return i;
 	}
 }

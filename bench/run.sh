@@ -35,7 +35,10 @@ rm -f "$out"/*.tsv
 go_suite() {
 	if [ -x "$peer" ]; then
 		echo "== Go's sync.Map suite, -cpu $threads -benchtime $gotime ($1)" >&2
-		"$peer" -cpu "$threads" -benchtime "$gotime" > "$out/go-$1.tsv"
+		# The peer runs Go 1.19's suite, whose LoadAndDeleteCollision is
+		# the body the C suite calls LoadAndDeleteCollision-go1.19.
+		"$peer" -cpu "$threads" -benchtime "$gotime" |
+			sed 's/^LoadAndDeleteCollision	/LoadAndDeleteCollision-go1.19	/' > "$out/go-$1.tsv"
 	fi
 }
 

@@ -1,29 +1,18 @@
 /*
- * util.c - what every peer shares: the seeded hash and allocation that
+ * util.c - what every peer shares: the hash seed and allocation that
  * cannot fail.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/random.h>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "bench.h"
 
-static uint64_t seed;
+uint64_t bench_seed;
 
 __attribute__((constructor)) static void
 seed_init(void)
 {
-	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-		seed = (uint64_t)(uintptr_t)&seed;
-}
-
-uint64_t
-bench_hash(const void *key, size_t klen)
-{
-	return XXH3_64bits_withSeed(key, klen, seed);
+	bench_seed = syncmap__hash_seed();
 }
 
 static void *
