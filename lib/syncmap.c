@@ -25,6 +25,7 @@
  * sequence of promotions, copies and expunges is Go's.  SYNCMAP_BOUNDED
  * adds compaction (compact_locked) and nothing else.
  */
+#define _GNU_SOURCE             /* PTHREAD_MUTEX_ADAPTIVE_NP */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -385,6 +386,27 @@ compact_locked(struct syncmap *m)
 
 /* ---- locking and housekeeping ----------------------------------------- */
 
+/*
+ * The mutex spins a little before it sleeps (glibc's adaptive mutex), as
+ * Go's sync.Mutex does: the sections it guards are short, and a thread
+ * that misses in read under contention would otherwise pay a futex sleep
+ * and wake-up for a lock held a few hundred nanoseconds.
+ */
+static int
+mutex_init(pthread_mutex_t *mu)
+{
+	pthread_mutexattr_t attr;
+	int err;
+
+	if ((err = pthread_mutexattr_init(&attr)) != 0)
+		return err;
+	err = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	if (err == 0)
+		err = pthread_mutex_init(mu, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return err;
+}
+
 static void
 lock(struct syncmap *m)
 {
@@ -428,19 +450,27 @@ leave(struct syncmap *m, ck_epoch_record_t *rec)
 
 /* ---- the public operations -------------------------------------------- */
 
-/* A key being looked up: its hash, the read word seen, what read had. */
+/* A key being looked up: its hash (once computed), the read word seen,
+ * what read had. */
 struct lookup {
 	ck_epoch_record_t *rec;
 	const void *key;
 	size_t klen;
 	uint64_t h;
+	bool hashed;
 	uintptr_t rw;
 	struct entry *e;
 };
 
-/* Validates the arguments, opens the call's read-side section and looks
- * the key up in read, without the lock. */
-static int
+/*
+ * Validates the arguments, opens the call's read-side section and looks
+ * the key up in read, without the lock.  An empty read table has nothing
+ * to find, and then the key is hashed only if the lock is taken (as Go's
+ * map lookup returns at once for an empty map): a Delete or Load of any
+ * key in a map that is empty, or whose keys are all in dirty, costs no
+ * hash.  Inline: it is most of the work of a call that finds its key.
+ */
+static inline __attribute__((always_inline)) int
 begin(syncmap_t *m, const void *key, size_t klen, struct lookup *l)
 {
 	if (m == NULL || (key == NULL && klen > 0))
@@ -449,17 +479,27 @@ begin(syncmap_t *m, const void *key, size_t klen, struct lookup *l)
 		return -ENOMEM;
 	l->key = key;
 	l->klen = klen;
-	l->h = syncmap__hash(m->seed, key, klen);
 	l->rw = load_read(m);
+	l->hashed = table_of(l->rw)->count > 0;
+	if (!l->hashed) {
+		l->e = NULL;
+		return 0;
+	}
+	l->h = syncmap__hash(m->seed, key, klen);
 	l->e = table_find(table_of(l->rw), l->h, key, klen);
 	return 0;
 }
 
 /* Go: under the lock, look in read again, since dirty may have been
- * promoted while we waited for the lock.  True if read has the key. */
+ * promoted while we waited for the lock.  True if read has the key.
+ * Every locked path starts here, so the key is hashed from here on. */
 static bool
 recheck_locked(struct syncmap *m, struct lookup *l)
 {
+	if (!l->hashed) {
+		l->h = syncmap__hash(m->seed, l->key, l->klen);
+		l->hashed = true;
+	}
 	l->rw = load_read(m);
 	l->e = table_find(table_of(l->rw), l->h, l->key, l->klen);
 	return l->e != NULL;
@@ -842,7 +882,7 @@ syncmap_create(const struct syncmap_options *opts)
 		return NULL;
 	}
 	memset(m, 0, sizeof(*m));
-	if ((err = pthread_mutex_init(&m->mu, NULL)) != 0) {
+	if ((err = mutex_init(&m->mu)) != 0) {
 		a->free(m, sizeof(*m), a->ctx);
 		errno = err;
 		return NULL;
