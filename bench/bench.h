@@ -92,6 +92,12 @@ impl_delete(const struct impl *im, void *m, const void *k, size_t kl)
 		im->load_and_delete(m, k, kl, &v);
 }
 
+/* The operations every implementation file names alike. */
+#define IMPL_MAP_OPS                                                      \
+	.load_or_store = load_or_store, .load_and_delete = load_and_delete, \
+	.swap = swap, .compare_and_swap = compare_and_swap,               \
+	.compare_and_delete = compare_and_delete, .range = range, .clear = clear
+
 /* The seeded hash every peer uses. */
 extern uint64_t bench_seed;
 

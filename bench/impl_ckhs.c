@@ -387,9 +387,6 @@ quiesce(void *p)
 const struct impl impl_ckhs = {
 	.name = "ck_hs", .about = "ConcurrencyKit ck_hs, SPMC, one writer mutex, ck_epoch",
 	.thread_enter = thread_enter, .thread_exit = thread_exit,
-	.create = create, .destroy = destroy, .load = load,
-	.load_or_store = load_or_store, .load_and_delete = load_and_delete,
-	.swap = swap, .compare_and_swap = compare_and_swap,
-	.compare_and_delete = compare_and_delete, .range = range, .clear = clear,
-	.quiesce = quiesce
+	.create = create, .destroy = destroy, .load = load, .quiesce = quiesce,
+	IMPL_MAP_OPS
 };

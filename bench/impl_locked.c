@@ -231,11 +231,7 @@ clear(void *p)
 	unlock(m);
 }
 
-#define LOCKED_OPS                                                      \
-	.destroy = destroy, .load = load,               \
-	.load_or_store = load_or_store, .load_and_delete = load_and_delete, \
-	.swap = swap, .compare_and_swap = compare_and_swap, \
-	.compare_and_delete = compare_and_delete, .range = range, .clear = clear
+#define LOCKED_OPS .destroy = destroy, .load = load, IMPL_MAP_OPS
 
 const struct impl impl_rwlock = {
 	.name = "rwlock", .about = "pthread_rwlock over a plain hash table (Go's RWMutexMap)",

@@ -171,11 +171,8 @@ quiesce(void *m)
 }
 
 #define SYNCMAP_OPS                                                     \
-	.destroy = destroy, .store = store,                             \
-	.load_or_store = load_or_store, .load_and_delete = load_and_delete, \
-	.delete = delete, .swap = swap, .compare_and_swap = compare_and_swap, \
-	.compare_and_delete = compare_and_delete, .range = range, .clear = clear,  \
-	.quiesce = quiesce
+	.destroy = destroy, .store = store, .delete = delete,           \
+	.quiesce = quiesce, IMPL_MAP_OPS
 
 const struct impl impl_classic = {
 	.name = "classic", .about = "libsyncmap, SYNCMAP_CLASSIC (Go 1.23 step for step)",

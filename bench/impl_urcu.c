@@ -296,9 +296,6 @@ quiesce(void *ht)
 const struct impl impl_urcu = {
 	.name = "rculfhash", .about = "liburcu rculfhash, memb flavour, call_rcu reclamation",
 	.thread_enter = thread_enter, .thread_exit = thread_exit,
-	.create = create, .destroy = destroy, .load = load,
-	.load_or_store = load_or_store, .load_and_delete = load_and_delete,
-	.swap = swap, .compare_and_swap = compare_and_swap,
-	.compare_and_delete = compare_and_delete, .range = range, .clear = clear,
-	.quiesce = quiesce
+	.create = create, .destroy = destroy, .load = load, .quiesce = quiesce,
+	IMPL_MAP_OPS
 };
