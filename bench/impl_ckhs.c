@@ -205,19 +205,26 @@ probe(const void *k, size_t kl)
 	return (struct ckey){ bench_hash(k, kl), kl, k };
 }
 
+/* The lock-free lookup, for a key already hashed. */
 static bool
-load(void *p, const void *k, size_t kl, uintptr_t *v)
+get(struct ckmap *m, const struct ckey *key, uintptr_t *v)
 {
-	struct ckmap *m = p;
-	struct ckey key = probe(k, kl);
 	struct cobj *o;
 
 	ck_epoch_begin(self, NULL);
-	o = ck_hs_get(&m->hs, key.hash, &key);
+	o = ck_hs_get(&m->hs, key->hash, key);
 	if (o != NULL)
 		*v = atomic_load_explicit(&o->value, memory_order_acquire);
 	ck_epoch_end(self, NULL);
 	return o != NULL;
+}
+
+static bool
+load(void *m, const void *k, size_t kl, uintptr_t *v)
+{
+	struct ckey key = probe(k, kl);
+
+	return get(m, &key, v);
 }
 
 /* Under the mutex: the object for the key, or NULL. */
@@ -269,7 +276,7 @@ load_or_store(void *p, const void *k, size_t kl, uintptr_t v, uintptr_t *actual)
 	struct cobj *o;
 
 	/* A present key needs no lock, as in Go's LoadOrStore fast path. */
-	if (load(m, k, kl, actual))
+	if (get(m, &key, actual))
 		return true;
 	lock(m);
 	if ((o = find_locked(m, &key)) != NULL)

@@ -790,7 +790,7 @@ syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 	 * which every lookup of an absent key then walks. */
 	t = table_of(rw);
 	w = table_walk(walk_random(m));
-	while (t != TABLE_EMPTY && (s = table_walk_next(t, &w)) != NULL) {
+	while ((s = table_walk_next(t, &w)) != NULL) {
 		if ((raw = entry_load(s->e)) == NULL)
 			continue;
 		if ((rc = fn(s->e->key, s->e->klen, decode(raw), arg)) != 0)
@@ -1053,8 +1053,6 @@ syncmap__longest_run(syncmap_t *m)
 	struct table *t = table_of(load_read(m));
 	size_t i, run = 0, longest = 0;
 
-	if (t == TABLE_EMPTY)
-		return 0;
 	for (i = 0; i <= 2 * t->mask + 1; i++) {
 		run = t->slots[i & t->mask].e != NULL ? run + 1 : 0;
 		longest = run > longest ? run : longest;

@@ -87,7 +87,8 @@ table_has_room(const struct table *t)
  * (i - start) / stride, computed mod 2^64 with stride's inverse, is below
  * 16.  A walk from a fixed or a random slot instead meets first the key
  * after the longest gap, which is what made Go's AdversarialDelete pack
- * the keys into long runs (see syncmap_range).
+ * the keys into long runs (see syncmap_range).  The empty table's one
+ * slot makes its walk end at once.
  */
 #define WALK_RANDOM 16
 
@@ -101,8 +102,9 @@ table_walk(uint64_t random)
 	size_t stride = (size_t)(random >> 32) | 1, inverse = stride;
 	int i;
 
-	/* Newton's iteration: each step doubles the bits of stride *
-	 * inverse that are 1 (an odd number is its own inverse mod 8). */
+	/* Newton's iteration: each step doubles the number of low bits in
+	 * which stride * inverse agrees with 1, from 3 (an odd number is its
+	 * own inverse mod 8) to 96 after five steps. */
 	for (i = 0; i < 5; i++)
 		inverse *= 2 - stride * inverse;
 	return (struct walk){ (size_t)random, stride, inverse, 0, 0 };
