@@ -19,8 +19,7 @@
 #include <string.h>
 
 #include "syncmap.h"
-
-const char *syncmap__verify(syncmap_t *m);
+#include "debug.h"
 
 #define NKEYS 16
 #define CHECK(cond) do { if (!(cond)) { \

@@ -13,7 +13,7 @@ mkdir -p "$work/corpus"
 cp "$top"/fuzz/corpus/* "$work/corpus/"
 # shellcheck disable=SC2046 # ck's flags are a list
 clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I"$top/include" $(pkg-config --cflags ck) -o "$work/fuzz_ops" \
+	-I"$top/include" -I"$top/lib" $(pkg-config --cflags ck) -o "$work/fuzz_ops" \
 	"$top/fuzz/fuzz_ops.c" "$top"/lib/*.c $(pkg-config --libs ck) -pthread
 "$work/fuzz_ops" -max_total_time="$seconds" -print_final_stats=1 "$@" "$work/corpus" 2>&1 |
 	tee "$work/fuzz.log" | grep -E '^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' || true

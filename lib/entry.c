@@ -34,10 +34,12 @@ syncmap__entry_free(struct mem *mem, struct entry *e)
 	mem_free(mem, e, entry_size(e->klen));
 }
 
+CONTAINER(struct entry, retire, entry_of_retired)
+
 void
 syncmap__entry_reclaim(ck_epoch_entry_t *ce)
 {
-	struct entry *e = (struct entry *)((char *)ce - offsetof(struct entry, retire));
+	struct entry *e = entry_of_retired(ce);
 
 	mem_free_retired(syncmap__reclaim_mem(), e, entry_size(e->klen));
 }

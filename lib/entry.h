@@ -25,9 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "compiler.h"
 #include "mem.h"
-
-#define HIDDEN __attribute__((visibility("hidden")))
 
 struct entry {
 	/* ck_epoch's link once retired; before that, compaction may thread a

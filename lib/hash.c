@@ -13,7 +13,8 @@
  * getrandom only fails before the kernel's pool is initialised (GRND_NONBLOCK
  * asked not to wait) or under seccomp; a map must still be creatable then, so
  * the fallback mixes the clock, a per-process counter and addresses (ASLR).
- * Such a seed is guessable by a local attacker, never shared between maps.
+ * Such a seed is guessable by a local attacker, never shared between maps
+ * (the counter only has to differ, so it is relaxed).
  */
 uint64_t
 syncmap__hash_seed(void)
@@ -30,6 +31,7 @@ syncmap__hash_seed(void)
 		return seed;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
-	    (uint64_t)(uintptr_t)&ts ^ atomic_fetch_add(&counter, 1);
+	    (uint64_t)(uintptr_t)&ts ^
+	    atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed);
 	return XXH3_64bits(&seed, sizeof(seed));
 }

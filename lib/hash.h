@@ -15,7 +15,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define HIDDEN __attribute__((visibility("hidden")))
+#include "compiler.h"
 
 HIDDEN uint64_t syncmap__hash_seed(void);
 

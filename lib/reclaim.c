@@ -129,11 +129,14 @@ record_get(void)
 	}
 	rec = record_alloc();
 	if (rec == NULL) {
-		i = atomic_load(&reserve_used);
+		/* Relaxed: the counter only hands out distinct indices;
+		 * ck_epoch_register publishes the record itself. */
+		i = atomic_load_explicit(&reserve_used, memory_order_relaxed);
 		do {
 			if (i >= RESERVE)
 				return NULL;
-		} while (!atomic_compare_exchange_weak(&reserve_used, &i, i + 1));
+		} while (!atomic_compare_exchange_weak_explicit(&reserve_used,
+		    &i, i + 1, memory_order_relaxed, memory_order_relaxed));
 		rec = &reserve[i];
 	}
 	ck_epoch_register(&domain, rec, NULL);
@@ -155,11 +158,7 @@ syncmap__reader_slow(void)
 	return rec;
 }
 
-static ck_epoch_entry_t *
-entry_of(ck_stack_entry_t *s)
-{
-	return (ck_epoch_entry_t *)((char *)s - offsetof(ck_epoch_entry_t, stack_entry));
-}
+CONTAINER(ck_epoch_entry_t, stack_entry, entry_of)
 
 void
 syncmap__reclaim_init(struct reclaim *r, struct mem *mem)
@@ -189,7 +188,7 @@ void
 syncmap__retire(struct reclaim *r, ck_epoch_entry_t *e, ck_epoch_cb_t *fn,
                 size_t size)
 {
-	atomic_fetch_add(&r->mem->pending, size);
+	mem_retired(r->mem, size);
 	if (r->rec == NULL && !adopt_record(r)) {
 		e->function = fn;
 		ck_stack_push_spnc(&r->limbo, &e->stack_entry);

@@ -11,9 +11,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "compiler.h"
 #include "mem.h"
-
-#define HIDDEN __attribute__((visibility("hidden")))
 
 /*
  * ThreadSanitizer cannot see ck_epoch's grace periods: ck_epoch_poll runs

@@ -63,10 +63,12 @@ syncmap__table_free(struct mem *mem, struct table *t)
 		mem_free(mem, t, table_size(t));
 }
 
+CONTAINER(struct table, retire, table_of_retired)
+
 void
 syncmap__table_reclaim(ck_epoch_entry_t *ce)
 {
-	struct table *t = (struct table *)((char *)ce - offsetof(struct table, retire));
+	struct table *t = table_of_retired(ce);
 
 	mem_free_retired(syncmap__reclaim_mem(), t, table_size(t));
 }

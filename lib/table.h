@@ -19,11 +19,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "entry.h"
 #include "hash.h"
 #include "mem.h"
-
-#define HIDDEN __attribute__((visibility("hidden")))
 
 struct slot {
 	uint64_t hash;

@@ -12,13 +12,8 @@
 #include <stddef.h>
 
 #include "syncmap.h"
-
-/* lib/syncmap.c: NULL if counters and invariants agree with the tables. */
-const char *syncmap__verify(syncmap_t *m);
-
-/* lib/syncmap.c: the hash the map gives a key. */
-uint64_t syncmap__hash_of(syncmap_t *m, const void *key, size_t klen);
-size_t syncmap__longest_run(syncmap_t *m);
+/* The library's self-check and hooks (lib/debug.h). */
+#include "debug.h"
 
 #define VERIFY(m) do {                                          \
 	const char *verr_ = syncmap__verify(m);                 \

@@ -1,0 +1,34 @@
+/*
+ * debug.h - hooks into a map's insides for the tests, the fuzzer and the
+ * benchmarks, which link the convenience library (libsyncmap_core.la) to
+ * reach them.  Hidden: the installed library does not export them.
+ */
+#ifndef SYNCMAP_DEBUG_H
+#define SYNCMAP_DEBUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "syncmap.h"
+
+#include "compiler.h"
+
+/* Recomputes what the counters claim by walking both tables and checks
+ * invariants I1 to I5 (docs/design.md).  Only meaningful when the map is
+ * quiescent.  NULL, or what is wrong. */
+HIDDEN const char *syncmap__verify(syncmap_t *m);
+
+/* The hash the map gives a key: for the tests of per-map seeding. */
+HIDDEN uint64_t syncmap__hash_of(syncmap_t *m, const void *key, size_t klen);
+
+/* The longest run of occupied slots in read, wrapping around: what a
+ * lookup of an absent key may walk.  For the tests of Range's order. */
+HIDDEN size_t syncmap__longest_run(syncmap_t *m);
+
+/* The benchmarks' floor: Load's lookup in read with nothing around it (no
+ * read-side section, no miss path, no argument checks).  Safe only while
+ * no other thread uses the map. */
+HIDDEN int syncmap__peek(syncmap_t *m, const void *key, size_t klen,
+                         void **value);
+
+#endif /* SYNCMAP_DEBUG_H */

@@ -1,0 +1,222 @@
+/*
+ * map.c - a map's life cycle, its mutex, the housekeeping that runs at the
+ * end of locked sections and calls, and stats.
+ */
+#define _GNU_SOURCE             /* PTHREAD_MUTEX_ADAPTIVE_NP */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+
+/* Under SYNCMAP_BOUNDED a capacity hint may pre-size no more than the
+ * memory bound's allowance covers (a table of 4096 slots: 64 KiB). */
+#define BOUNDED_HINT_MAX 3072
+
+void
+syncmap__each_entry(struct syncmap *m, struct table *r,
+                    void (*fn)(struct syncmap *, struct entry *))
+{
+	const struct slot *s;
+	size_t pos = 0;
+
+	if (m->dirty != NULL) {
+		while (m->expunged > 0 && (s = table_next(r, &pos)) != NULL)
+			if (atomic_load_explicit(&s->e->p, memory_order_relaxed) == EXPUNGED)
+				fn(m, s->e);
+		r = m->dirty;
+		pos = 0;
+	}
+	while ((s = table_next(r, &pos)) != NULL)
+		fn(m, s->e);
+}
+
+/* ---- the mutex and housekeeping --------------------------------------- */
+
+/*
+ * The mutex spins a little before it sleeps (glibc's adaptive mutex), as
+ * Go's sync.Mutex does: the sections it guards are short, and a thread
+ * that misses in read under contention would otherwise pay a futex sleep
+ * and wake-up for a lock held a few hundred nanoseconds.
+ */
+static int
+mutex_init(pthread_mutex_t *mu)
+{
+	pthread_mutexattr_t attr;
+	int err;
+
+	if ((err = pthread_mutexattr_init(&attr)) != 0)
+		return err;
+	err = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	if (err == 0)
+		err = pthread_mutex_init(mu, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return err;
+}
+
+void
+syncmap__lock(struct syncmap *m)
+{
+	pthread_mutex_lock(&m->mu);
+}
+
+/* Relaxed: pending is a byte count, written under the mutex; a stale zero
+ * only delays a poll to a later call (rule 6). */
+static inline bool
+has_garbage(struct syncmap *m)
+{
+	return atomic_load_explicit(&m->mem.pending, memory_order_relaxed) != 0;
+}
+
+/* The policy's hook first (it may retire garbage), then a poll of the
+ * map's garbage every 8th time while it has some (rule 6a). */
+void
+syncmap__unlock(struct syncmap *m)
+{
+	if (m->policy == SYNCMAP_BOUNDED)
+		syncmap__bounded_after_locked(m);
+	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
+		syncmap__reclaim_poll(&m->gc);
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* A map only read from must still free its garbage (rule 6c): every 64th
+ * call of a thread offers a poll, if the mutex is free. */
+void
+syncmap__leave(struct syncmap *m, ck_epoch_record_t *rec)
+{
+	if (reader_exit(rec) && has_garbage(m) &&
+	    pthread_mutex_trylock(&m->mu) == 0) {
+		syncmap__reclaim_poll(&m->gc);
+		pthread_mutex_unlock(&m->mu);
+	}
+}
+
+/* ---- life cycle and stats --------------------------------------------- */
+
+static void *
+default_malloc(size_t size, void *ctx)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void
+default_free(void *p, size_t size, void *ctx)
+{
+	(void)size;
+	(void)ctx;
+	free(p);
+}
+
+static const struct syncmap_allocator default_allocator = {
+	default_malloc, default_free, NULL
+};
+
+syncmap_t *
+syncmap_create(const struct syncmap_options *opts)
+{
+	static const struct syncmap_options defaults;
+	const struct syncmap_allocator *a;
+	struct syncmap *m;
+	void *block;
+	int err;
+
+	if (opts == NULL)
+		opts = &defaults;
+	a = opts->allocator != NULL ? opts->allocator : &default_allocator;
+	if ((opts->policy != SYNCMAP_BOUNDED && opts->policy != SYNCMAP_CLASSIC) ||
+	    a->malloc == NULL || a->free == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((block = a->malloc(MAP_BLOCK, a->ctx)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	m = (struct syncmap *)(((uintptr_t)block + CACHELINE - 1) &
+	    ~(uintptr_t)(CACHELINE - 1));
+	memset(m, 0, sizeof(*m));
+	if ((err = mutex_init(&m->mu)) != 0) {
+		a->free(block, MAP_BLOCK, a->ctx);
+		errno = err;
+		return NULL;
+	}
+	m->block = block;
+	m->mem.malloc = a->malloc;
+	m->mem.free = a->free;
+	m->mem.ctx = a->ctx;
+	atomic_init(&m->mem.bytes, MAP_BLOCK);
+	atomic_init(&m->mem.pending, 0);
+	atomic_init(&m->read, (uintptr_t)TABLE_EMPTY);
+	atomic_init(&m->live, 0);
+	atomic_init(&m->live_weight, 0);
+	atomic_init(&m->entries, 0);
+	m->policy = opts->policy;
+	m->hint = opts->capacity_hint;
+	if (m->policy == SYNCMAP_BOUNDED && m->hint > BOUNDED_HINT_MAX)
+		m->hint = BOUNDED_HINT_MAX;
+	m->seed = syncmap__hash_seed();
+	syncmap__reclaim_init(&m->gc, &m->mem);
+	return m;
+}
+
+static void
+free_entry(struct syncmap *m, struct entry *e)
+{
+	syncmap__entry_free(&m->mem, e);
+}
+
+/* Not concurrent with any call on m: no thread can hold its memory, so
+ * everything goes at once (rule 7). */
+void
+syncmap_destroy(syncmap_t *m)
+{
+	void (*free_fn)(void *, size_t, void *);
+	void *ctx;
+
+	if (m == NULL)
+		return;
+	syncmap__each_entry(m, table_of(load_read(m)), free_entry);
+	syncmap__table_free(&m->mem, table_of(load_read(m)));
+	if (m->dirty != NULL)
+		syncmap__table_free(&m->mem, m->dirty);
+	syncmap__reclaim_fini(&m->gc);
+	pthread_mutex_destroy(&m->mu);
+	free_fn = m->mem.free;
+	ctx = m->mem.ctx;
+	free_fn(m->block, MAP_BLOCK, ctx);
+}
+
+/* Under the mutex, after a poll, so that it is exact when the map is
+ * quiescent.  Relaxed loads: the mutex orders every locked writer before
+ * us, and lock-free writers are concurrent, so no order would make their
+ * effects exact anyway. */
+int
+syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
+{
+	size_t live, entries;
+
+	if (m == NULL || out == NULL)
+		return -EINVAL;
+	syncmap__lock(m);
+	syncmap__reclaim_poll(&m->gc);
+	live = atomic_load_explicit(&m->live, memory_order_relaxed);
+	entries = atomic_load_explicit(&m->entries, memory_order_relaxed);
+	out->live = live;
+	out->read_slots = table_of(load_read(m))->count;
+	out->dirty_slots = m->dirty != NULL ? m->dirty->count : 0;
+	out->dead_entries = entries > live ? entries - live : 0;
+	out->expunged = m->expunged;
+	out->bytes = atomic_load_explicit(&m->mem.bytes, memory_order_relaxed);
+	out->pending_bytes = atomic_load_explicit(&m->mem.pending,
+	    memory_order_relaxed);
+	out->misses = m->n_misses;
+	out->promotions = m->n_promotions;
+	out->dirty_copies = m->n_copies;
+	out->compactions = m->n_compactions;
+	pthread_mutex_unlock(&m->mu);
+	return 0;
+}
