@@ -15,7 +15,8 @@
  * a stale read table can never revive or count an entry nobody indexes.
  *
  * Loads are acquire and updates release, so a value's contents, written
- * before the store, are seen by whoever loads the value (SPEC section 3).
+ * before the store, are seen by whoever loads the value (the memory-model
+ * guarantee of syncmap.h).  docs/design.md has the state diagram.
  */
 #ifndef SYNCMAP_ENTRY_H
 #define SYNCMAP_ENTRY_H
@@ -59,7 +60,7 @@ is_value(void *raw)
 	return raw != NULL && raw != EXPUNGED;
 }
 
-/* The unit SPEC section 4 measures live keys in. */
+/* The unit the bounded rule weighs live keys in (docs/design.md). */
 static inline size_t
 entry_weight(const struct entry *e)
 {

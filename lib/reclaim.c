@@ -1,56 +1,16 @@
 /*
  * reclaim.c - when memory that lock-free readers may hold can be freed.
  *
- * The rules, all in one place:
- *
- * 1. Domain.  One ck_epoch domain serves every map in the process.  A
- *    ck_epoch record can never be freed (the domain keeps it on a list
- *    forever), so records are never tied to a map's lifetime or allocator:
- *    they come from malloc, are parked with ck_epoch_unregister when their
- *    owner is done, and are reused through ck_epoch_recycle.
- *
- * 2. Readers.  Every public call runs inside a read-side section of the
- *    calling thread's record, taken on the thread's first call.  Users never
- *    register.  A pthread key destructor parks the record when the thread
- *    exits; a thread's record never holds garbage (rule 3), so parking it
- *    loses nothing, although ck_epoch_unregister drops pending callbacks.
- *    Should malloc fail for a new thread's record, a small static reserve
- *    is used, so that Load and friends still never fail for lack of memory.
- *
- * 3. Garbage.  What a map unlinks (old read tables, entries that left every
- *    table, with their keys) belongs to the map, not to the thread that
- *    unlinked it: each map with garbage owns a record of its own, used only
- *    under the map's mutex, and its callbacks run only when that record is
- *    polled.  So garbage is never stranded in the record of a thread that
- *    went idle or exited.  The record is taken when garbage first appears
- *    and parked again once it has all been freed, so a poll scans the
- *    threads and the maps that have garbage, not every map ever created.
- *    If no record can be had, garbage waits in the map's limbo list and is
- *    handed to the next record the map gets.
- *
- * 4. Unlinking.  An object is retired only after it became unreachable for
- *    new readers, by a seq_cst store (the publication of a new read table)
- *    or under the mutex for objects readers never reach without it.
- *    ck_epoch_call stamps garbage with the global epoch through a plain
- *    load, so the unlinking store must be fenced before it: the map's
- *    publish helper ends with a seq_cst fence.
- *
- * 5. Never block.  ck_epoch_synchronize and ck_epoch_barrier are never
- *    called: inside one's own section they wait forever, and while holding
- *    the mutex that a sectioned reader waits on they deadlock.  Garbage is
- *    freed only by ck_epoch_poll, which never waits.
- *
- * 6. Delay.  A map polls its garbage record (a) every 8th locked operation
- *    while it has garbage, (b) in syncmap_stats, and (c) from any thread's
- *    64th call since it last offered, through a trylock, so that a map only
- *    read from still frees its garbage.  When no thread is inside a section
- *    a single poll frees everything; otherwise the global epoch advances by
- *    one per poll and garbage is freed two advances after it was retired.
- *    A long range callback holds every map's garbage back.
- *
- * 7. Destroy.  No call on the map runs any more, so no thread can hold the
- *    map's memory: destroy runs every pending callback at once
- *    (ck_epoch_reclaim) and parks the record.
+ * The rules, and the argument that they are safe, are in docs/design.md
+ * ("Reclamation"); in short:
+ *   rule 1  one ck_epoch domain; records are parked and recycled, never freed
+ *   rule 2  every call is a read-side section of the thread's own record,
+ *           taken on its first call and parked at thread exit
+ *   rule 3  garbage belongs to the map, in a record of its own
+ *   rule 4  unlink, fence, then stamp (ck_epoch_call)
+ *   rule 5  never synchronize or barrier: only ck_epoch_poll frees
+ *   rule 6  polls every 8th locked section, in stats, and every 64th call
+ *   rule 7  destroy frees everything at once
  *
  * Callbacks free through the map's allocator.  ck_epoch passes them only
  * the ck_epoch_entry, so the poller names the map's struct mem in a

@@ -1,6 +1,6 @@
 /*
  * reclaim.h - safe memory reclamation for lock-free readers (ck_epoch).
- * The rules are written down at the top of reclaim.c.
+ * The rules are in docs/design.md ("Reclamation").
  */
 #ifndef SYNCMAP_RECLAIM_H
 #define SYNCMAP_RECLAIM_H
@@ -49,7 +49,7 @@ HIDDEN extern char syncmap__grace;
 #endif
 
 /*
- * Rule 4's fence, between unlinking an object and stamping it with the
+ * Rule 4's fence (docs/design.md), between unlinking an object and stamping it with the
  * global epoch.  TSan does not model standalone fences (GCC refuses them
  * under -fsanitize=thread); what the fence protects, it checks through the
  * grace annotations above instead.

@@ -1,7 +1,7 @@
 /*
- * check_bounded.c - SPEC section 4.  SYNCMAP_CLASSIC keeps Go's dirty-map
- * bloat (deleted keys held until a new key and a promotion); the default
- * SYNCMAP_BOUNDED keeps, at every quiescent point, dead entries within
+ * check_bounded.c - the bounded rule (docs/design.md).  SYNCMAP_CLASSIC
+ * keeps Go's dirty-map bloat (deleted keys held until a new key and a
+ * promotion); the default SYNCMAP_BOUNDED keeps, at every quiescent point, dead entries within
  * max(live, 64) and its heap within 3 * sum(klen + 64) + 256 KiB.
  */
 #include <stdint.h>

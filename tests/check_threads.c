@@ -522,7 +522,7 @@ START_TEST(test_thread_exit)
 	}
 	VERIFY(m);
 	/* The threads that retired it are gone; a thread that only reads
-	 * still gets the garbage freed (reclaim.c, rule 6c). */
+	 * still gets the garbage freed (docs/design.md, rule 6c). */
 	ck_assert_int_eq(pthread_create(&t, NULL, reader_only, m), 0);
 	pthread_join(t, NULL);
 	ck_assert_uint_eq(stats_of(m).pending_bytes, 0);

@@ -76,7 +76,8 @@ void promote(syncmap_t *m);
 #define KEYBUF 24
 size_t key_of(char *buf, long i);
 
-/* The bound of SPEC section 4, for the keys r holds. */
+/* The memory bound of the bounded rule (docs/design.md), for the keys
+ * r holds. */
 size_t bounded_bytes_limit(size_t live, size_t key_bytes);
 
 /* SYNCMAP_TEST_SCALE=n divides the heavier loops by n (valgrind runs):
