@@ -285,15 +285,6 @@ locate_locked(struct syncmap *m, struct lookup *l, enum miss miss, bool take)
 	return l->e != NULL ? IN_DIRTY : ABSENT;
 }
 
-/* A store made *old (what the entry held: a raw value or nil) its past:
- * from nil, the key is live again (I5). */
-static void
-stored(struct syncmap *m, struct entry *e, const void *old)
-{
-	if (old == NULL)
-		count_revival(m, e);
-}
-
 /* ---- the operations --------------------------------------------------- */
 
 /* Go: Load. */
@@ -320,33 +311,43 @@ syncmap_load(syncmap_t *m, const void *key, size_t klen, void **value)
 	return 1;
 }
 
-/* Go: Swap, which Store also is.  *old gets the raw value replaced, or
- * NULL if there was none. */
-static int
-swap(syncmap_t *m, const void *key, size_t klen, void *raw, void **old)
+/*
+ * Go's Swap and LoadOrStore have one shape: try the entry of read without
+ * the lock; else lock, and store into the entry read or dirty has (back
+ * from expunged first, if read's was), or add the key.  op is the entry's
+ * part (entry_try_swap or entry_try_load_or_store): false if expunged,
+ * else *prior is what it found, NULL if it stored into nil, which makes the
+ * key live again (I5).  Inline, so that op is a direct call.
+ */
+static ALWAYS_INLINE int
+store_op(syncmap_t *m, const void *key, size_t klen, void *raw,
+         enum miss miss, bool (*op)(struct entry *, void *, void **),
+         void **prior)
 {
 	struct lookup l;
 	int rc;
 
 	if ((rc = begin(m, key, klen, &l)) != 0)
 		return rc;
-	if (l.e != NULL && entry_try_swap(l.e, raw, old)) {
-		if (*old == NULL) {
-			stored(m, l.e, NULL);
+	if (l.e != NULL && op(l.e, raw, prior)) {
+		if (*prior == NULL) {
+			count_revival(m, l.e);
 			policy_after_counted(m);
 		}
 		goto out;
 	}
 	syncmap__lock(m);
-	*old = NULL;
-	switch (locate_locked(m, &l, MISS_NEVER, false)) {
+	*prior = NULL;
+	switch (locate_locked(m, &l, miss, false)) {
 	case IN_READ:
 		if ((rc = unexpunge_locked(m, l.e, l.h)) != 0)
 			break;
 		/* fall through - the entry is in dirty now */
 	case IN_DIRTY:
-		*old = entry_swap_locked(l.e, raw);
-		stored(m, l.e, *old);
+		/* Never expunged under the lock: op settles it. */
+		op(l.e, raw, prior);
+		if (*prior == NULL)
+			count_revival(m, l.e);
 		break;
 	case ABSENT:
 		rc = add_key_locked(m, l.rw, l.h, key, klen, raw);
@@ -358,13 +359,14 @@ out:
 	return rc;
 }
 
-/* Go: Store. */
+/* Go: Store, which is Swap without the previous value. */
 int
 syncmap_store(syncmap_t *m, const void *key, size_t klen, void *value)
 {
 	void *old;
 
-	return swap(m, key, klen, encode(value), &old);
+	return store_op(m, key, klen, encode(value), MISS_NEVER,
+	    entry_try_swap, &old);
 }
 
 /* Go: Swap. */
@@ -375,7 +377,8 @@ syncmap_swap(syncmap_t *m, const void *key, size_t klen, void *value,
 	void *old;
 	int rc;
 
-	if ((rc = swap(m, key, klen, encode(value), &old)) != 0)
+	if ((rc = store_op(m, key, klen, encode(value), MISS_NEVER,
+	    entry_try_swap, &old)) != 0)
 		return rc;
 	if (old == NULL)
 		return 0;
@@ -389,40 +392,11 @@ int
 syncmap_load_or_store(syncmap_t *m, const void *key, size_t klen,
                       void *value, void **actual)
 {
-	void *raw = encode(value), *found = NULL;
-	struct lookup l;
+	void *found;
 	int rc;
 
-	if ((rc = begin(m, key, klen, &l)) != 0)
-		return rc;
-	/* Go: "Avoid locking if it's a clean hit." */
-	if (l.e != NULL && entry_try_load_or_store(l.e, raw, &found)) {
-		if (found == NULL) {
-			stored(m, l.e, NULL);
-			policy_after_counted(m);
-		}
-		goto out;
-	}
-	syncmap__lock(m);
-	switch (locate_locked(m, &l, MISS_IF_DIRTY, false)) {
-	case IN_READ:
-		if ((rc = unexpunge_locked(m, l.e, l.h)) != 0)
-			break;
-		/* fall through - the entry is in dirty now */
-	case IN_DIRTY:
-		/* Not expunged under the lock: it settles here. */
-		entry_try_load_or_store(l.e, raw, &found);
-		if (found == NULL)
-			stored(m, l.e, NULL);
-		break;
-	case ABSENT:
-		rc = add_key_locked(m, l.rw, l.h, key, klen, raw);
-		break;
-	}
-	syncmap__unlock(m);
-out:
-	syncmap__leave(m, l.rec);
-	if (rc != 0)
+	if ((rc = store_op(m, key, klen, encode(value), MISS_IF_DIRTY,
+	    entry_try_load_or_store, &found)) != 0)
 		return rc;
 	if (actual != NULL)
 		*actual = found != NULL ? decode(found) : value;
