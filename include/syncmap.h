@@ -20,10 +20,11 @@
  * (m NULL, key NULL with klen > 0, a required out-pointer NULL) and -ENOMEM
  * when an allocation fails.  After an error the map is unchanged.  Only
  * syncmap_store, syncmap_load_or_store and syncmap_swap allocate, so only
- * they return -ENOMEM, with one exception: a thread's first call takes an
- * epoch record (about 200 bytes, kept for reuse after the thread exits),
- * and if malloc cannot provide one while a static reserve of 16 is all in
- * use, that first call returns -ENOMEM.
+ * they return -ENOMEM, with one exception: a thread's first call puts the
+ * thread's reader record (in its own thread-local storage) in a registry
+ * and sets a thread-exit hook to take it out again; should the C library
+ * be unable to set that hook (pthread_setspecific failing) and malloc then
+ * fail for a record of 64 bytes, that first call returns -ENOMEM.
  */
 #ifndef SYNCMAP_H
 #define SYNCMAP_H
@@ -160,6 +161,29 @@ struct syncmap_stats {                  /* a snapshot, exact when quiescent */
 /* Fills *out.  Takes the map's lock briefly and first frees any retired
  * memory whose grace period has passed.  Returns 0, or -EINVAL. */
 SYNCMAP_API int syncmap_stats(syncmap_t *m, struct syncmap_stats *out);
+
+/*
+ * Read-side sections, library-wide (not per map), with no registration.
+ * Between syncmap_read_lock and syncmap_read_unlock on a thread, nothing
+ * that leaves any map, and no function given to syncmap_defer, is freed or
+ * run.  Sections nest; every call of this library runs inside one of its
+ * own, so a call made inside a user's section costs no more than one made
+ * outside.  A thread that never opens one pays nothing for them.
+ */
+SYNCMAP_API void syncmap_read_lock(void);
+SYNCMAP_API void syncmap_read_unlock(void);
+
+/* call_rcu for what the caller owns: fn(arg) runs exactly once, on some
+ * thread, after every read-side section open at the time of the call has
+ * closed, within a bounded number of later calls into the library, or at
+ * the next syncmap_barrier.  Returns 0, -EINVAL (fn NULL), or -ENOMEM when
+ * nothing was queued.  fn may call any function of this library but
+ * syncmap_barrier. */
+SYNCMAP_API int syncmap_defer(void (*fn)(void *arg), void *arg);
+
+/* Returns 0 once every function deferred before the call has run, or
+ * -EDEADLK if called inside a read-side section (it would wait for itself). */
+SYNCMAP_API int syncmap_barrier(void);
 
 #ifdef __cplusplus
 }

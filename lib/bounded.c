@@ -39,7 +39,7 @@ compaction_due(struct syncmap *m)
 	    memory_order_relaxed) + HELD_SLACK;
 }
 
-CONTAINER(struct entry, retire.stack_entry, entry_of_doomed)
+CONTAINER(struct entry, retire.link, entry_of_doomed)
 
 static struct entry *
 doomed_pop(ck_stack_t *list)
@@ -80,7 +80,7 @@ compact_locked(struct syncmap *m)
 	ck_stack_init(&gone);
 	for (pos = 0; (s = table_next(old, &pos)) != NULL;) {
 		if (entry_try_expunge_locked(s->e))
-			ck_stack_push_spnc(&gone, &s->e->retire.stack_entry);
+			ck_stack_push_spnc(&gone, &s->e->retire.link);
 		else
 			survivors++;
 	}

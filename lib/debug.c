@@ -92,6 +92,12 @@ syncmap__verify(syncmap_t *m)
 	return c.err;
 }
 
+size_t
+syncmap__map_bytes(void)
+{
+	return MAP_BLOCK;
+}
+
 uint64_t
 syncmap__hash_of(syncmap_t *m, const void *key, size_t klen)
 {

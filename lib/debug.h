@@ -31,4 +31,10 @@ HIDDEN size_t syncmap__longest_run(syncmap_t *m);
 HIDDEN int syncmap__peek(syncmap_t *m, const void *key, size_t klen,
                          void **value);
 
+/* The threads in the reader registry now (lib/reclaim.c). */
+HIDDEN size_t syncmap__readers(void);
+
+/* The bytes an empty map holds: the block of the map object itself. */
+HIDDEN size_t syncmap__map_bytes(void);
+
 #endif /* SYNCMAP_DEBUG_H */

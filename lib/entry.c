@@ -37,9 +37,9 @@ syncmap__entry_free(struct mem *mem, struct entry *e)
 CONTAINER(struct entry, retire, entry_of_retired)
 
 void
-syncmap__entry_reclaim(ck_epoch_entry_t *ce)
+syncmap__entry_reclaim(struct retired *o)
 {
-	struct entry *e = entry_of_retired(ce);
+	struct entry *e = entry_of_retired(o);
 
 	mem_free_retired(syncmap__reclaim_mem(), e, entry_size(e->klen));
 }

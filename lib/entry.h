@@ -21,18 +21,18 @@
 #ifndef SYNCMAP_ENTRY_H
 #define SYNCMAP_ENTRY_H
 
-#include <ck_epoch.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "compiler.h"
 #include "mem.h"
+#include "reclaim.h"
 
 struct entry {
-	/* ck_epoch's link once retired; before that, compaction may thread a
+	/* The link once retired; before that, compaction may thread a
 	 * list of doomed entries through it (nobody else touches it). */
-	ck_epoch_entry_t retire;
+	struct retired retire;
 	_Atomic(void *) p;
 	size_t klen;
 	unsigned char key[];
@@ -195,6 +195,6 @@ entry_orphan_locked(struct entry *e)
 HIDDEN struct entry *syncmap__entry_new(struct mem *mem, const void *key,
                                         size_t klen, void *raw);
 HIDDEN void syncmap__entry_free(struct mem *mem, struct entry *e);
-HIDDEN ck_epoch_cb_t syncmap__entry_reclaim;
+HIDDEN void syncmap__entry_reclaim(struct retired *o);
 
 #endif /* SYNCMAP_ENTRY_H */

@@ -78,20 +78,24 @@ syncmap__unlock(struct syncmap *m)
 	if (m->policy == SYNCMAP_BOUNDED)
 		syncmap__bounded_after_locked(m);
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
-		syncmap__reclaim_poll(&m->gc);
+		syncmap__reclaim_poll(&m->gc, false);
 	pthread_mutex_unlock(&m->mu);
 }
 
-/* A map only read from must still free its garbage (rule 6c): every 64th
- * call of a thread offers a poll, if the mutex is free. */
+/* A map only read from must still free its garbage, and deferred
+ * functions must run (rule 6c): every 64th call of a thread offers a
+ * poll, if the mutex is free.  Once the call's own section has closed, a
+ * scan can free everything, so it is worth one. */
 void
-syncmap__leave(struct syncmap *m, ck_epoch_record_t *rec)
+syncmap__leave(struct syncmap *m, struct reader *rec)
 {
-	if (reader_exit(rec) && has_garbage(m) &&
-	    pthread_mutex_trylock(&m->mu) == 0) {
-		syncmap__reclaim_poll(&m->gc);
+	if (!reader_exit(rec))
+		return;
+	if (has_garbage(m) && pthread_mutex_trylock(&m->mu) == 0) {
+		syncmap__reclaim_poll(&m->gc, rec->nest == 0);
 		pthread_mutex_unlock(&m->mu);
 	}
+	syncmap__deferred_poll();
 }
 
 /* ---- life cycle and stats --------------------------------------------- */
@@ -202,7 +206,7 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 	if (m == NULL || out == NULL)
 		return -EINVAL;
 	syncmap__lock(m);
-	syncmap__reclaim_poll(&m->gc);
+	syncmap__reclaim_poll(&m->gc, true);
 	live = atomic_load_explicit(&m->live, memory_order_relaxed);
 	entries = atomic_load_explicit(&m->entries, memory_order_relaxed);
 	out->live = live;

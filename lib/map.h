@@ -113,7 +113,7 @@ HIDDEN void syncmap__lock(struct syncmap *m);
 HIDDEN void syncmap__unlock(struct syncmap *m);
 /* Ends a call's read-side section, and now and then offers to free the
  * map's garbage (rule 6c). */
-HIDDEN void syncmap__leave(struct syncmap *m, ck_epoch_record_t *rec);
+HIDDEN void syncmap__leave(struct syncmap *m, struct reader *rec);
 
 /* SYNCMAP_BOUNDED's hooks.  after_locked runs at the end of every locked
  * section; after_counted after a lock-free call changed the live counters

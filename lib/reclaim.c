@@ -3,205 +3,569 @@
  *
  * The rules, and the argument that they are safe, are in docs/design.md
  * ("Reclamation"); in short:
- *   rule 1  one ck_epoch domain; records are parked and recycled, never freed
- *   rule 2  every call is a read-side section of the thread's own record,
- *           taken on its first call and parked at thread exit
- *   rule 3  garbage belongs to the map, in a record of its own
- *   rule 4  unlink, fence, then stamp (ck_epoch_call)
- *   rule 5  never synchronize or barrier: only ck_epoch_poll frees
- *   rule 6  polls every 8th locked section, in stats, and every 64th call
+ *   rule 1  one global epoch; a thread's record lives in its own TLS and
+ *           sits in a registry while the thread lives
+ *   rule 2  every call is a read-side section of the thread's record;
+ *           user sections (syncmap_read_lock) nest with them
+ *   rule 3  garbage belongs to the map, stamped with the epoch it left in
+ *   rule 4  unlink, fence, then stamp
+ *   rule 5  nothing under a map's mutex ever waits for readers
+ *   rule 6  polls: every 8th locked section, stats, every 64th call
  *   rule 7  destroy frees everything at once
+ *   rule 8  the asymmetric fence: readers make plain stores, the scan
+ *           issues membarrier(2) (a full fence in readers without it)
+ *   rule 9  stamps below `safe` are past their grace period
  *
- * Callbacks free through the map's allocator.  ck_epoch passes them only
- * the ck_epoch_entry, so the poller names the map's struct mem in a
- * thread-local for the duration of the poll (syncmap__reclaim_mem).
+ * Callbacks free through the map's allocator.  They are given only their
+ * link, so the poller names the map's struct mem in a thread-local for
+ * the duration of the poll (syncmap__reclaim_mem).
  */
+#define _GNU_SOURCE             /* secure_getenv */
+#include <errno.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "syncmap.h"
+
+#include "debug.h"
 #include "reclaim.h"
-
-__thread struct reader syncmap__self __attribute__((tls_model("initial-exec")));
-
-static __thread struct mem *polling_mem __attribute__((tls_model("initial-exec")));
 
 #ifdef SYNCMAP_TSAN
 char syncmap__grace;
-#define grace_acquire() tsan_acquire(&syncmap__grace)
-#else
-#define grace_acquire() ((void)0)
 #endif
 
-static ck_epoch_t domain;
-static pthread_once_t domain_once = PTHREAD_ONCE_INIT;
-static pthread_key_t reader_key;
-static int reader_key_ok;
+/* The global epoch.  It starts above the grace distance so that "stamp <
+ * safe" never needs a negative number.  Advanced only under the registry
+ * lock, by one per successful scan. */
+_Atomic uintptr_t syncmap__epoch = 4;
+/* Every stamp below it is past its grace period (rule 9). */
+static _Atomic uintptr_t safe;
 
-#define RESERVE 16
-static ck_epoch_record_t reserve[RESERVE];
-static atomic_uint reserve_used;
+bool syncmap__light_readers;
 
-/* Records want a cache line of their own: ck_epoch declares them so. */
-static ck_epoch_record_t *
-record_alloc(void)
+__thread struct reader *syncmap__self __attribute__((tls_model("initial-exec")));
+static __thread struct reader own_record __attribute__((tls_model("initial-exec")));
+static __thread struct mem *polling_mem __attribute__((tls_model("initial-exec")));
+
+/* The registry: every thread that has called in and not yet exited.  A
+ * scan walks it under the lock, so its cost follows the threads alive, not
+ * every thread that ever was (rule 1). */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct reader *registry;
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static pthread_key_t thread_key;
+static bool thread_key_ok;
+
+static void deferred_atfork_prepare(void);
+static void deferred_atfork_parent(void);
+static void deferred_atfork_child(void);
+
+static long
+membarrier(int cmd)
 {
-	void *p;
-
-	return posix_memalign(&p, CK_MD_CACHELINE, sizeof(ck_epoch_record_t)) == 0 ?
-	    p : NULL;
+	return syscall(__NR_membarrier, cmd, 0, 0);
 }
 
-/* Parks a record for ck_epoch_recycle to hand to its next owner. */
 static void
-record_park(ck_epoch_record_t *rec)
+registry_unlink(struct reader *r)
 {
-	tsan_release(rec);
-	ck_epoch_unregister(rec);
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		registry = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	r->next = r->prev = NULL;
 }
 
+/* The thread is exiting: its record (in its TLS, about to go) leaves the
+ * registry.  It cannot be inside a section: destructors run after the
+ * thread's own code has returned. */
 static void
-reader_gone(void *arg)
+thread_gone(void *arg)
 {
-	syncmap__self.rec = NULL;
-	record_park(arg);
+	struct reader *r = arg;
+
+	pthread_mutex_lock(&registry_lock);
+	registry_unlink(r);
+	pthread_mutex_unlock(&registry_lock);
+	syncmap__self = NULL;
 }
 
+/* In a child of fork() only the forking thread exists: the others'
+ * records would stay in the registry, open sections forever. */
 static void
-domain_init(void)
+registry_atfork_child(void)
 {
-	ck_epoch_init(&domain);
-	reader_key_ok = pthread_key_create(&reader_key, reader_gone) == 0;
-}
+	struct reader *me = syncmap__self;
 
-static ck_epoch_record_t *
-record_get(void)
-{
-	ck_epoch_record_t *rec;
-	unsigned int i;
-
-	pthread_once(&domain_once, domain_init);
-	rec = ck_epoch_recycle(&domain, NULL);
-	if (rec != NULL) {
-		tsan_acquire(rec);
-		return rec;
+	registry = NULL;
+	if (me != NULL) {
+		me->next = me->prev = NULL;
+		registry = me;
 	}
-	rec = record_alloc();
-	if (rec == NULL) {
-		/* Relaxed: the counter only hands out distinct indices;
-		 * ck_epoch_register publishes the record itself. */
-		i = atomic_load_explicit(&reserve_used, memory_order_relaxed);
-		do {
-			if (i >= RESERVE)
-				return NULL;
-		} while (!atomic_compare_exchange_weak_explicit(&reserve_used,
-		    &i, i + 1, memory_order_relaxed, memory_order_relaxed));
-		rec = &reserve[i];
-	}
-	ck_epoch_register(&domain, rec, NULL);
-	return rec;
+	pthread_mutex_unlock(&registry_lock);
 }
 
-ck_epoch_record_t *
+static void
+registry_atfork_prepare(void)
+{
+	deferred_atfork_prepare();
+	pthread_mutex_lock(&registry_lock);
+}
+
+static void
+registry_atfork_parent(void)
+{
+	pthread_mutex_unlock(&registry_lock);
+	deferred_atfork_parent();
+}
+
+static void
+child(void)
+{
+	registry_atfork_child();
+	deferred_atfork_child();
+}
+
+/*
+ * Rule 8: register for the expedited private membarrier once; if the
+ * kernel has none (or SYNCMAP_NO_MEMBARRIER is set, which the tests use
+ * to run the fallback), readers keep a full fence.  Set before any record
+ * exists, so every reader sees the final value.
+ */
+static void
+init(void)
+{
+	thread_key_ok = pthread_key_create(&thread_key, thread_gone) == 0;
+	if (secure_getenv("SYNCMAP_NO_MEMBARRIER") == NULL &&
+	    membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
+		syncmap__light_readers = true;
+	pthread_atfork(registry_atfork_prepare, registry_atfork_parent, child);
+}
+
+static void
+registry_add(struct reader *r)
+{
+	atomic_init(&r->state, 0);
+	r->nest = 0;
+	r->ticks = 0;
+	pthread_mutex_lock(&registry_lock);
+	r->prev = NULL;
+	r->next = registry;
+	if (registry != NULL)
+		registry->prev = r;
+	registry = r;
+	pthread_mutex_unlock(&registry_lock);
+}
+
+/*
+ * A thread's first call.  Its record is its own TLS, so this needs no
+ * memory; the thread-exit key that takes it out of the registry again is
+ * what can fail (pthread_setspecific may allocate).  Then the record is
+ * taken from malloc instead and stays in the registry after the thread is
+ * gone, outside any section, which costs scans a node; NULL only if that
+ * fails too.
+ */
+struct reader *
 syncmap__reader_slow(void)
 {
-	ck_epoch_record_t *rec = record_get();
+	struct reader *r = &own_record;
+	void *p;
 
-	if (rec == NULL)
-		return NULL;
-	/* Without the key the record cannot be parked at thread exit; it is
-	 * not lost, only not reused. */
-	if (reader_key_ok)
-		pthread_setspecific(reader_key, rec);
-	syncmap__self.rec = rec;
-	return rec;
+	pthread_once(&init_once, init);
+	if (!thread_key_ok || pthread_setspecific(thread_key, r) != 0) {
+		if (posix_memalign(&p, CACHELINE, sizeof(*r)) != 0)
+			return NULL;
+		r = p;
+	}
+	registry_add(r);
+	syncmap__self = r;
+	return r;
 }
 
-CONTAINER(ck_epoch_entry_t, stack_entry, entry_of)
+/*
+ * Rule 8's other half: a full barrier on every running thread of the
+ * process, or, for readers that fence themselves, a local one.  False if
+ * membarrier failed, when a scan must not conclude anything.
+ */
+static bool
+heavy_fence(void)
+{
+	if (!syncmap__light_readers) {
+		atomic_thread_fence(memory_order_seq_cst);
+		return true;
+	}
+	return membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0;
+}
+
+/*
+ * One step of the grace period, under the registry lock: read the epoch
+ * g, fence, and check that every thread inside a section entered it at g.
+ * If so the epoch moves to g + 1, and stamps below g - 1 (below g when no
+ * thread was inside a section at all) are past their grace period
+ * (docs/design.md, "Why the rules are enough").  True if it found no
+ * thread inside a section.
+ */
+static bool
+advance_locked(bool *moved)
+{
+	uintptr_t g = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
+	uintptr_t s, bound;
+	struct reader *r;
+	bool active = false;
+
+	*moved = false;
+	if (!heavy_fence())
+		return false;
+	for (r = registry; r != NULL; r = r->next) {
+		/* Acquire: a section seen closed happens before what this
+		 * scan allows to be freed. */
+		s = atomic_load_explicit(&r->state, memory_order_acquire);
+		if (!(s & 1))
+			continue;
+		if (s >> 1 != g)
+			return false;
+		active = true;
+	}
+	bound = active ? g - 1 : g;
+	/* Release: a poller that reads the new bound (acquire) sees the
+	 * scan's view.  Only this thread writes either, under the lock. */
+	if (bound > atomic_load_explicit(&safe, memory_order_relaxed))
+		atomic_store_explicit(&safe, bound, memory_order_release);
+	atomic_store_explicit(&syncmap__epoch, g + 1, memory_order_seq_cst);
+	*moved = true;
+	return !active;
+}
+
+/*
+ * Moves the grace period on, if no other thread is already scanning (a
+ * scan serves every map).  With no thread inside a section, a second step
+ * makes everything retired so far free to go.  Never waits (rule 5).
+ */
+static void
+grace_try_advance(void)
+{
+	bool moved;
+
+	if (pthread_mutex_trylock(&registry_lock) != 0)
+		return;
+	if (advance_locked(&moved) && moved)
+		advance_locked(&moved);
+	pthread_mutex_unlock(&registry_lock);
+}
+
+size_t
+syncmap__readers(void)
+{
+	struct reader *r;
+	size_t n = 0;
+
+	pthread_mutex_lock(&registry_lock);
+	for (r = registry; r != NULL; r = r->next)
+		n++;
+	pthread_mutex_unlock(&registry_lock);
+	return n;
+}
+
+/* ---- a map's garbage -------------------------------------------------- */
 
 void
 syncmap__reclaim_init(struct reclaim *r, struct mem *mem)
 {
-	r->rec = NULL;
-	ck_stack_init(&r->limbo);
+	int i;
+
+	for (i = 0; i < RECLAIM_BUCKETS; i++) {
+		r->bucket[i].epoch = 0;
+		ck_stack_init(&r->bucket[i].objects);
+	}
+	r->polls = 0;
 	r->mem = mem;
 }
 
-static bool
-adopt_record(struct reclaim *r)
-{
-	ck_stack_entry_t *s;
-	ck_epoch_entry_t *e;
-
-	r->rec = record_get();
-	if (r->rec == NULL)
-		return false;
-	while ((s = ck_stack_pop_npsc(&r->limbo)) != NULL) {
-		e = entry_of(s);
-		ck_epoch_call(r->rec, e, e->function);
-	}
-	return true;
-}
-
+/* The caller unlinked o and fenced (rule 4); the epoch read now is at
+ * least the one any reader that could still reach o entered at.  A bucket
+ * still holding an older epoch takes the newer one: its objects only wait
+ * longer. */
 void
-syncmap__retire(struct reclaim *r, ck_epoch_entry_t *e, ck_epoch_cb_t *fn,
-                size_t size)
+syncmap__retire(struct reclaim *r, struct retired *o,
+                void (*fn)(struct retired *), size_t size)
 {
+	uintptr_t e = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
+	int i = (int)(e % RECLAIM_BUCKETS);
+
 	mem_retired(r->mem, size);
-	if (r->rec == NULL && !adopt_record(r)) {
-		e->function = fn;
-		ck_stack_push_spnc(&r->limbo, &e->stack_entry);
-		return;
-	}
-	ck_epoch_call(r->rec, e, fn);
+	o->fn = fn;
+	r->bucket[i].epoch = e;
+	ck_stack_push_spnc(&r->bucket[i].objects, &o->link);
 }
 
-void
-syncmap__reclaim_poll(struct reclaim *r)
+CONTAINER(struct retired, link, retired_of)
+
+static void
+free_bucket(struct reclaim *r, int i)
 {
+	ck_stack_entry_t *s, *next;
 	struct mem *saved = polling_mem;
 
-	if (r->rec == NULL && (CK_STACK_ISEMPTY(&r->limbo) || !adopt_record(r)))
-		return;
 	polling_mem = r->mem;
-	ck_epoch_poll(r->rec);
-	polling_mem = saved;
-	if (r->rec->n_pending == 0) {
-		record_park(r->rec);
-		r->rec = NULL;
+	s = ck_stack_batch_pop_npsc(&r->bucket[i].objects);
+	for (; s != NULL; s = next) {
+		next = s->next;
+		retired_of(s)->fn(retired_of(s));
 	}
+	polling_mem = saved;
+}
+
+/* Frees the buckets past their grace period; true if garbage is left. */
+static bool
+free_due(struct reclaim *r)
+{
+	uintptr_t bound = atomic_load_explicit(&safe, memory_order_acquire);
+	bool left = false;
+	int i;
+
+	for (i = 0; i < RECLAIM_BUCKETS; i++) {
+		if (CK_STACK_ISEMPTY(&r->bucket[i].objects))
+			continue;
+		if (r->bucket[i].epoch < bound)
+			free_bucket(r, i);
+		else
+			left = true;
+	}
+	return left;
+}
+
+/* Freeing what is due costs nothing but the frees; a scan (a membarrier
+ * and a walk of the threads) only every 8th poll of a map, or when the
+ * map asks for it. */
+void
+syncmap__reclaim_poll(struct reclaim *r, bool urgent)
+{
+	if (!free_due(r))
+		return;
+	if (!urgent && (++r->polls & 7) != 0)
+		return;
+	grace_try_advance();
+	free_due(r);
 }
 
 void
 syncmap__reclaim_fini(struct reclaim *r)
 {
-	struct mem *saved = polling_mem;
-	ck_stack_entry_t *s;
-	ck_epoch_entry_t *e;
+	int i;
 
-	polling_mem = r->mem;
-	if (r->rec != NULL) {
-		ck_epoch_reclaim(r->rec);
-		record_park(r->rec);
-		r->rec = NULL;
-	}
-	while ((s = ck_stack_pop_npsc(&r->limbo)) != NULL) {
-		e = entry_of(s);
-		e->function(e);
-	}
-	polling_mem = saved;
+	for (i = 0; i < RECLAIM_BUCKETS; i++)
+		free_bucket(r, i);
 }
 
-/*
- * Called by every callback just before it frees.  The grace acquire must
- * come here, after ck_epoch_poll has seen the readers' sections end, and
- * not before the poll: a section that ends between the two would otherwise
- * let its reads race with the free in TSan's eyes.
- */
+/* Called by every callback just before it frees.  The grace acquire comes
+ * here, after the bound was read, for the sections the scan saw end. */
 struct mem *
 syncmap__reclaim_mem(void)
 {
-	grace_acquire();
+	tsan_acquire(&syncmap__grace);
 	return polling_mem;
+}
+
+/* ---- deferred functions (syncmap_defer) -------------------------------- */
+
+struct deferred {
+	struct deferred *next;
+	void (*fn)(void *);
+	void *arg;
+	uintptr_t epoch;
+};
+
+/* A FIFO in epoch order: appended under the lock, each stamped under it,
+ * and the epoch never goes back. */
+static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct deferred *deferred_head, **deferred_tail = &deferred_head;
+/* Relaxed counts: the first tells a call whether a poll could find
+ * anything, the second tells syncmap_barrier whether a batch taken from
+ * the queue is still running; both are exact under deferred_lock. */
+_Atomic size_t syncmap__deferred_count;
+static _Atomic size_t deferred_running;
+
+/* At most this many functions run in one poll, so that no one call pays
+ * for a backlog (syncmap_barrier runs them all). */
+#define DEFERRED_SLICE 64
+
+static void
+deferred_atfork_prepare(void)
+{
+	pthread_mutex_lock(&deferred_lock);
+}
+
+static void
+deferred_atfork_parent(void)
+{
+	pthread_mutex_unlock(&deferred_lock);
+}
+
+static void
+deferred_atfork_child(void)
+{
+	atomic_store_explicit(&deferred_running, 0, memory_order_relaxed);
+	pthread_mutex_unlock(&deferred_lock);
+}
+
+/* Takes up to max functions past their grace period off the queue. */
+static struct deferred *
+deferred_take_locked(size_t max)
+{
+	uintptr_t bound = atomic_load_explicit(&safe, memory_order_acquire);
+	struct deferred *first = deferred_head, **end = &deferred_head;
+	size_t n = 0;
+
+	while (*end != NULL && (*end)->epoch < bound && n < max) {
+		end = &(*end)->next;
+		n++;
+	}
+	if (n == 0)
+		return NULL;
+	deferred_head = *end;
+	if (deferred_head == NULL)
+		deferred_tail = &deferred_head;
+	*end = NULL;
+	atomic_fetch_sub_explicit(&syncmap__deferred_count, n, memory_order_relaxed);
+	atomic_fetch_add_explicit(&deferred_running, 1, memory_order_relaxed);
+	return first;
+}
+
+/* Runs a batch taken off the queue, with no lock held (a function may
+ * call back into the library, syncmap_defer included). */
+static void
+deferred_run(struct deferred *d)
+{
+	struct deferred *next;
+
+	tsan_acquire(&syncmap__grace);
+	for (; d != NULL; d = next) {
+		next = d->next;
+		d->fn(d->arg);
+		free(d);
+	}
+	/* Release: what the batch did happens before a barrier that sees it
+	 * done (it loads with acquire). */
+	atomic_fetch_sub_explicit(&deferred_running, 1, memory_order_release);
+}
+
+void
+syncmap__deferred_poll(void)
+{
+	struct deferred *d;
+
+	if (atomic_load_explicit(&syncmap__deferred_count, memory_order_relaxed) == 0 ||
+	    pthread_mutex_trylock(&deferred_lock) != 0)
+		return;
+	if ((d = deferred_take_locked(DEFERRED_SLICE)) == NULL && deferred_head != NULL) {
+		grace_try_advance();
+		d = deferred_take_locked(DEFERRED_SLICE);
+	}
+	pthread_mutex_unlock(&deferred_lock);
+	deferred_run(d);
+}
+
+int
+syncmap_defer(void (*fn)(void *arg), void *arg)
+{
+	struct deferred *d;
+
+	if (fn == NULL)
+		return -EINVAL;
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return -ENOMEM;
+	pthread_once(&init_once, init);
+	d->next = NULL;
+	d->fn = fn;
+	d->arg = arg;
+	/* Rule 4: whatever the caller unlinked before the call is unlinked
+	 * before the epoch that stamps it is read. */
+	retire_fence();
+	pthread_mutex_lock(&deferred_lock);
+	d->epoch = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
+	*deferred_tail = d;
+	deferred_tail = &d->next;
+	atomic_fetch_add_explicit(&syncmap__deferred_count, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&deferred_lock);
+	return 0;
+}
+
+/* ---- user sections and the barrier ------------------------------------ */
+
+void
+syncmap_read_lock(void)
+{
+	reader_enter();
+}
+
+void
+syncmap_read_unlock(void)
+{
+	struct reader *r = syncmap__self;
+
+	if (r != NULL && r->nest > 0)
+		reader_exit(r);
+}
+
+/* Sleeps a little longer each time, up to a millisecond: a barrier waits
+ * for sections that may last long, and must not steal their core. */
+static void
+backoff(unsigned int *round)
+{
+	struct timespec ts = { 0, 1000L << (*round < 10 ? *round : 10) };
+
+	if (*round < 4)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
+	(*round)++;
+}
+
+int
+syncmap_barrier(void)
+{
+	struct reader *r = syncmap__self;
+	unsigned int round = 0;
+	struct deferred *d;
+	uintptr_t target;
+	bool moved;
+
+	if (r != NULL && r->nest > 0)
+		return -EDEADLK;
+	pthread_once(&init_once, init);
+	/* Every function deferred before the call has a stamp at most the
+	 * epoch read now (deferred_lock orders the stamps). */
+	pthread_mutex_lock(&deferred_lock);
+	target = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
+	pthread_mutex_unlock(&deferred_lock);
+	while (atomic_load_explicit(&safe, memory_order_acquire) <= target) {
+		pthread_mutex_lock(&registry_lock);
+		advance_locked(&moved);
+		pthread_mutex_unlock(&registry_lock);
+		if (!moved)
+			backoff(&round);
+	}
+	for (;;) {
+		pthread_mutex_lock(&deferred_lock);
+		d = deferred_head != NULL && deferred_head->epoch <= target ?
+		    deferred_take_locked(SIZE_MAX) : NULL;
+		pthread_mutex_unlock(&deferred_lock);
+		if (d == NULL)
+			break;
+		deferred_run(d);
+	}
+	round = 0;
+	while (atomic_load_explicit(&deferred_running, memory_order_acquire) != 0)
+		backoff(&round);
+	return 0;
 }

@@ -30,9 +30,10 @@
 /*
  * Publishes a new read.  Release, so that a reader's acquire load sees the
  * table's slots; then rule 4's fence, so that the unlinking store is
- * visible before retire stamps garbage with the global epoch (ck_epoch
- * reads it with a plain load).  Seq_cst on the store itself is what lets
- * TSan see rule 4, as it models no standalone fence (reclaim.h).
+ * visible before retire stamps garbage with the global epoch, which it
+ * reads with a plain load (docs/design.md, rule 4).  Seq_cst on the store
+ * itself is what lets TSan see rule 4, as it models no standalone fence
+ * (reclaim.h).
  */
 void
 syncmap__publish_read(struct syncmap *m, struct table *t, bool amended)
@@ -205,7 +206,7 @@ add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
 /* A key being looked up: its hash (once computed), the read word seen and
  * what read (or, under the lock, dirty) had for it. */
 struct lookup {
-	ck_epoch_record_t *rec;
+	struct reader *rec;
 	const void *key;
 	size_t klen;
 	uint64_t h;
@@ -513,7 +514,7 @@ walk_random(struct syncmap *m)
 int
 syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 {
-	ck_epoch_record_t *rec;
+	struct reader *rec;
 	const struct slot *s;
 	struct table *t;
 	struct walk w;
@@ -564,7 +565,7 @@ syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 int
 syncmap_clear(syncmap_t *m)
 {
-	ck_epoch_record_t *rec;
+	struct reader *rec;
 	struct table *old;
 	uintptr_t rw;
 

@@ -66,9 +66,9 @@ syncmap__table_free(struct mem *mem, struct table *t)
 CONTAINER(struct table, retire, table_of_retired)
 
 void
-syncmap__table_reclaim(ck_epoch_entry_t *ce)
+syncmap__table_reclaim(struct retired *o)
 {
-	struct table *t = table_of_retired(ce);
+	struct table *t = table_of_retired(o);
 
 	mem_free_retired(syncmap__reclaim_mem(), t, table_size(t));
 }

@@ -13,7 +13,6 @@
 #ifndef SYNCMAP_TABLE_H
 #define SYNCMAP_TABLE_H
 
-#include <ck_epoch.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +22,7 @@
 #include "entry.h"
 #include "hash.h"
 #include "mem.h"
+#include "reclaim.h"
 
 struct slot {
 	uint64_t hash;
@@ -30,7 +30,7 @@ struct slot {
 };
 
 struct table {
-	ck_epoch_entry_t retire;
+	struct retired retire;
 	size_t mask;              /* capacity - 1 */
 	size_t count;
 	struct slot slots[];
@@ -149,7 +149,7 @@ table_next(const struct table *t, size_t *pos)
 /* A table with room for n entries (TABLE_EMPTY for 0), or NULL. */
 HIDDEN struct table *syncmap__table_new(struct mem *mem, size_t n);
 HIDDEN void syncmap__table_free(struct mem *mem, struct table *t);
-HIDDEN ck_epoch_cb_t syncmap__table_reclaim;
+HIDDEN void syncmap__table_reclaim(struct retired *o);
 /* Adds an entry whose key is absent; the table has room. */
 HIDDEN void syncmap__table_insert(struct table *t, uint64_t hash,
                                   struct entry *e);
