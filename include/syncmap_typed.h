@@ -275,19 +275,21 @@
 	}                                                                    \
 	struct prefix##_t
 
-/* A map whose keys are key_type values, their bytes. */
+/* A map whose keys are key_type values, their bytes.  The helpers take
+ * void *, so that an array key_type meets its static assertion alone. */
 #define SYNCMAP_DEFINE_TYPED(prefix, key_type, value_type)                   \
 	typedef struct prefix##_t prefix##_t;                                \
 	SYNCMAP_PRIV_KEY_CHECKS(prefix, key_type);                           \
 	SYNCMAP_PRIV_FN const void *                                         \
-	prefix##_priv_kptr(const key_type *key)                              \
+	prefix##_priv_kptr(const void *key)                                  \
 	{                                                                    \
 		return key;                                                  \
 	}                                                                    \
 	SYNCMAP_PRIV_FN size_t                                               \
-	prefix##_priv_klen(const key_type *key)                              \
+	prefix##_priv_klen(const void *key)                                  \
 	{                                                                    \
-		return sizeof(*key);                                         \
+		(void)key;                                                   \
+		return sizeof(key_type);                                     \
 	}                                                                    \
 	SYNCMAP_PRIV_FN int                                                  \
 	prefix##_priv_key(const void *kb, size_t klen, key_type *key)        \
