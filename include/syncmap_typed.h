@@ -33,7 +33,10 @@
  * Each is a static inline call of the syncmap_* function of the same name
  * (syncmap.h), with its returns, errors and concurrency; an out-pointer is
  * written exactly when that call writes it, and one passed as NULL is
- * passed on as NULL.  Names prefix_priv_* are the header's own.
+ * passed on as NULL.  Being inline, that is in the compiler's sight: code
+ * that reads an out-pointer's variable after an error return may get a
+ * -Wmaybe-uninitialized warning, rightly.  Names prefix_priv_* are the
+ * header's own.
  *
  * Keys.  A SYNCMAP_DEFINE_TYPED key is passed by value and its bytes,
  * sizeof(key_type) of them, are the key.  So key_type must have no padding
@@ -174,7 +177,7 @@
 		void *w;                                                     \
 		int rc = syncmap_load((syncmap_t *)m, prefix##_priv_kptr(&key), \
 		    prefix##_priv_klen(&key), value != NULL ? &w : NULL);    \
-		if (rc == 1 && value != NULL)                                \
+		if (rc > 0 && value != NULL)                                 \
 			*value = SYNCMAP_PRIV_VALUE(value_type, w);          \
 		return rc;                                                   \
 	}                                                                    \
@@ -203,7 +206,7 @@
 		int rc = syncmap_load_and_delete((syncmap_t *)m,             \
 		    prefix##_priv_kptr(&key), prefix##_priv_klen(&key),      \
 		    value != NULL ? &w : NULL);                              \
-		if (rc == 1 && value != NULL)                                \
+		if (rc > 0 && value != NULL)                                 \
 			*value = SYNCMAP_PRIV_VALUE(value_type, w);          \
 		return rc;                                                   \
 	}                                                                    \
@@ -221,7 +224,7 @@
 		int rc = syncmap_swap((syncmap_t *)m, prefix##_priv_kptr(&key), \
 		    prefix##_priv_klen(&key), SYNCMAP_PRIV_WORD(value),      \
 		    previous != NULL ? &w : NULL);                           \
-		if (rc == 1 && previous != NULL)                             \
+		if (rc > 0 && previous != NULL)                              \
 			*previous = SYNCMAP_PRIV_VALUE(value_type, w);       \
 		return rc;                                                   \
 	}                                                                    \

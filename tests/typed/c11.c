@@ -41,6 +41,26 @@ names_sum(const char *key, short value, void *arg)
 	return 0;
 }
 
+/* The usual ways of reading an out-pointer, into variables with no
+ * initialiser: typed.test compiles this at -O2, where GCC would warn if
+ * the header hid from it when they are written. */
+static int
+out_pointers(names_t *nm)
+{
+	short v, p, a, d;
+	int rc;
+
+	if (names_load(nm, "ab", &v) == 1 && v != -2)
+		return 1;
+	if (names_swap(nm, "ab", -2, &p) > 0 && p != -2)
+		return 1;
+	if (names_load_or_store(nm, "ab", 0, &a) >= 0 && a != -2)
+		return 1;
+	if ((rc = names_load_and_delete(nm, "ab", &d)) < 0 || rc == 0)
+		return 1;
+	return d != -2;
+}
+
 int
 main(void)
 {
@@ -70,6 +90,7 @@ main(void)
 	CHECK(names_load(nm, "ab", &v) == 1 && v == -2);
 	CHECK(names_load(nm, NULL, &v) == -EINVAL);
 	CHECK(names_range(nm, names_sum, &sum) == 0 && sum == -1 * 1 + -2 * 3);
+	CHECK(out_pointers(nm) == 0);
 	CHECK(names_clear(nm) == 0 && names_load(nm, "", NULL) == 0);
 	flows_destroy(fm);
 	names_destroy(nm);
