@@ -114,7 +114,7 @@
 	SYNCMAP_PRIV_ASSERT(_Generic((value_type)0, float: 0, double: 0,     \
 	    long double: 0, default: 1),                                     \
 	    "syncmap_typed.h: " #prefix ": the value type is a floating type: " \
-	    "values are compared as words, where 0.0 and -0.0 differ")
+	    "values are converted to uintptr_t, which would truncate it")
 #endif
 
 /* An array key_type decays, as a parameter, to a pointer: the key would

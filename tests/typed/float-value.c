@@ -1,4 +1,4 @@
-/* A floating value would be compared as a word, where 0.0 and -0.0 differ.
+/* A floating value would be converted to uintptr_t, and truncated.
  * must fail: the value type is a floating type */
 #include <syncmap_typed.h>
 
