@@ -45,7 +45,7 @@
 /* ThreadSanitizer cannot see into liburcu or libck's ck_hs, which are not
  * instrumented, so their peers are left out of a TSan build. */
 static const struct impl *const impls[] = {
-	&impl_classic, &impl_bounded, &impl_rwlock, &impl_mutex,
+	&impl_classic, &impl_bounded, &impl_typed, &impl_rwlock, &impl_mutex,
 #ifndef UNDER_TSAN
 #ifdef HAVE_URCU
 	&impl_urcu,
@@ -941,7 +941,8 @@ main(int argc, char **argv)
 		}
 	} else if (mem) {
 		for (i = 0; i < NIMPLS; i++)
-			if (impls[i] != &impl_floor && listed(only, impls[i]->name))
+			if (impls[i] != &impl_floor && impls[i] != &impl_typed &&
+			    listed(only, impls[i]->name))
 				memory(impls[i], keys);
 	} else {
 		for (b = 0; b < NBENCH; b++) {

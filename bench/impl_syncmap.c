@@ -1,11 +1,14 @@
 /*
- * impl_syncmap.c - libsyncmap under both policies, and the floor: Load's
- * lookup in libsyncmap's own table with no synchronisation at all.
+ * impl_syncmap.c - libsyncmap under both policies, the typed front-end
+ * over the default one, and the floor: Load's lookup in libsyncmap's own
+ * table with no synchronisation at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "syncmap.h"
+#include "syncmap_typed.h"
 #include "bench.h"
 /* The floor's hook: the bench links the convenience library. */
 #include "debug.h"
@@ -186,4 +189,105 @@ const struct impl impl_floor = {
 	.name = "floor",
 	.about = "Load as a bare lookup in libsyncmap's read table: one thread, no synchronisation",
 	.create = make_classic, .load = peek, SYNCMAP_OPS
+};
+
+/*
+ * The typed front-end, with Go's integer keys as long and values as
+ * uintptr_t: what a C caller of syncmap_typed.h writes.  The harness hands
+ * keys over as bytes, so each call first reads them into a long, one
+ * load that a caller holding the long would not pay.
+ */
+SYNCMAP_DEFINE_TYPED(tmap, long, uintptr_t);
+
+static long
+tkey(const void *k, size_t kl)
+{
+	long key;
+
+	if (kl != sizeof(key)) {
+		fputs("syncmap-bench: typed: keys are longs\n", stderr);
+		abort();
+	}
+	memcpy(&key, k, sizeof(key));
+	return key;
+}
+
+static bool
+t_load(void *m, const void *k, size_t kl, uintptr_t *v)
+{
+	return ok(tmap_load(m, tkey(k, kl), v));
+}
+
+static void
+t_store(void *m, const void *k, size_t kl, uintptr_t v)
+{
+	ok(tmap_store(m, tkey(k, kl), v));
+}
+
+static bool
+t_load_or_store(void *m, const void *k, size_t kl, uintptr_t v, uintptr_t *actual)
+{
+	return ok(tmap_load_or_store(m, tkey(k, kl), v, actual));
+}
+
+static bool
+t_load_and_delete(void *m, const void *k, size_t kl, uintptr_t *v)
+{
+	return ok(tmap_load_and_delete(m, tkey(k, kl), v));
+}
+
+static void
+t_delete(void *m, const void *k, size_t kl)
+{
+	ok(tmap_delete(m, tkey(k, kl)));
+}
+
+static bool
+t_swap(void *m, const void *k, size_t kl, uintptr_t v, uintptr_t *old)
+{
+	return ok(tmap_swap(m, tkey(k, kl), v, old));
+}
+
+static bool
+t_compare_and_swap(void *m, const void *k, size_t kl, uintptr_t old, uintptr_t new)
+{
+	return ok(tmap_compare_and_swap(m, tkey(k, kl), old, new));
+}
+
+static bool
+t_compare_and_delete(void *m, const void *k, size_t kl, uintptr_t old)
+{
+	return ok(tmap_compare_and_delete(m, tkey(k, kl), old));
+}
+
+static int
+t_range_cb(long key, uintptr_t v, void *arg)
+{
+	struct range_arg *r = arg;
+
+	return !r->fn(&key, sizeof(key), v, r->arg);
+}
+
+static void
+t_range(void *m, bench_range_fn *fn, void *arg)
+{
+	struct range_arg r = { fn, arg };
+
+	ok(tmap_range(m, t_range_cb, &r));
+}
+
+static void
+t_clear(void *m)
+{
+	ok(tmap_clear(m));
+}
+
+/* Not in --memory, whose keys are 16 bytes: its map is bounded's. */
+const struct impl impl_typed = {
+	.name = "typed", .about = "libsyncmap through syncmap_typed.h, SYNCMAP_BOUNDED",
+	.create = make_bounded, .destroy = destroy, .quiesce = quiesce,
+	.load = t_load, .store = t_store, .load_or_store = t_load_or_store,
+	.load_and_delete = t_load_and_delete, .delete = t_delete, .swap = t_swap,
+	.compare_and_swap = t_compare_and_swap,
+	.compare_and_delete = t_compare_and_delete, .range = t_range, .clear = t_clear
 };

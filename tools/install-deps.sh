@@ -11,4 +11,4 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
 	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
-	gnuplot-nox mandoc groff-base liburcu-dev
+	gnuplot-nox mandoc groff-base liburcu-dev g++
