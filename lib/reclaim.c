@@ -472,7 +472,8 @@ syncmap__deferred_poll(void)
 		d = deferred_take_locked(DEFERRED_SLICE);
 	}
 	pthread_mutex_unlock(&deferred_lock);
-	deferred_run(d);
+	if (d != NULL)
+		deferred_run(d);
 }
 
 int

@@ -127,7 +127,8 @@ short_lived(void *arg)
  */
 START_TEST(test_thread_burst_costs_nothing_later)
 {
-	long next = 0, n = 20000 / test_scale(), w, i;
+	/* valgrind runs at most 500 threads at once. */
+	long next = 0, n = 20000 / test_scale(), wave_n = WAVE / test_scale(), w, i;
 	pthread_t t[WAVE];
 	double before, after;
 	size_t readers;
@@ -136,12 +137,12 @@ START_TEST(test_thread_burst_costs_nothing_later)
 	(void)churn_rate(shared, &next);        /* warm: tables at size */
 	before = churn_rate(shared, &next);
 	readers = syncmap__readers();
-	pthread_barrier_init(&wave, NULL, WAVE + 1);
-	for (w = 0; w < n; w += WAVE) {
-		for (i = 0; i < WAVE; i++)
+	pthread_barrier_init(&wave, NULL, (unsigned)wave_n + 1);
+	for (w = 0; w < n; w += wave_n) {
+		for (i = 0; i < wave_n; i++)
 			ck_assert_int_eq(pthread_create(&t[i], NULL, short_lived, NULL), 0);
 		pthread_barrier_wait(&wave);
-		for (i = 0; i < WAVE; i++)
+		for (i = 0; i < wave_n; i++)
 			pthread_join(t[i], NULL);
 	}
 	pthread_barrier_destroy(&wave);
@@ -194,6 +195,113 @@ START_TEST(test_garbage_outlives_its_thread)
 }
 END_TEST
 
+static atomic_int ran;
+
+static void
+count_run(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&ran, 1);
+}
+
+static pthread_barrier_t held, done;
+
+/* Opens a user section, waits while the main thread defers and polls,
+ * then closes it. */
+static void *
+section_holder(void *arg)
+{
+	(void)arg;
+	syncmap_read_lock();
+	syncmap_read_lock();
+	pthread_barrier_wait(&held);
+	pthread_barrier_wait(&done);
+	syncmap_read_unlock();
+	/* Still inside the outer section: nothing may run yet. */
+	pthread_barrier_wait(&held);
+	pthread_barrier_wait(&done);
+	syncmap_read_unlock();
+	return NULL;
+}
+
+static void
+drive_polls(syncmap_t *m, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		(void)syncmap_load(m, "x", 1, NULL);
+}
+
+/* syncmap_defer waits for every section open at the call, nested ones
+ * counted, runs exactly once, and within a bounded number of later calls
+ * of another thread; syncmap_barrier refuses inside a section. */
+START_TEST(test_defer_waits_for_sections)
+{
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	pthread_t t;
+	long i;
+
+	atomic_store(&ran, 0);
+	pthread_barrier_init(&held, NULL, 2);
+	pthread_barrier_init(&done, NULL, 2);
+	ck_assert_int_eq(pthread_create(&t, NULL, section_holder, NULL), 0);
+	pthread_barrier_wait(&held);
+	ck_assert_int_eq(syncmap_defer(count_run, NULL), 0);
+	drive_polls(m, 200000);
+	ck_assert_int_eq(atomic_load(&ran), 0);
+	pthread_barrier_wait(&done);
+	pthread_barrier_wait(&held);
+	drive_polls(m, 200000);
+	ck_assert_int_eq(atomic_load(&ran), 0);
+	pthread_barrier_wait(&done);
+	pthread_join(t, NULL);
+	/* No barrier: the later calls of this thread alone run it. */
+	for (i = 0; i < 100000 && atomic_load(&ran) == 0; i++)
+		(void)syncmap_load(m, "x", 1, NULL);
+	ck_assert_int_eq(atomic_load(&ran), 1);
+	ck_assert_int_eq(syncmap_barrier(), 0);
+	ck_assert_int_eq(atomic_load(&ran), 1);
+
+	syncmap_read_lock();
+	ck_assert_int_eq(syncmap_barrier(), -EDEADLK);
+	syncmap_read_unlock();
+	ck_assert_int_eq(syncmap_defer(NULL, NULL), -EINVAL);
+	pthread_barrier_destroy(&held);
+	pthread_barrier_destroy(&done);
+	syncmap_destroy(m);
+}
+END_TEST
+
+static void
+defer_again(void *arg)
+{
+	long left = (long)(intptr_t)arg;
+
+	atomic_fetch_add(&ran, 1);
+	if (left > 0)
+		ck_assert_int_eq(syncmap_defer(defer_again,
+		    (void *)(intptr_t)(left - 1)), 0);
+}
+
+/* A deferred function may defer again; a barrier runs every function
+ * deferred before it, a backlog larger than any one poll's slice. */
+START_TEST(test_barrier_runs_backlog)
+{
+	int i;
+
+	atomic_store(&ran, 0);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(syncmap_defer(count_run, NULL), 0);
+	ck_assert_int_eq(syncmap_barrier(), 0);
+	ck_assert_int_eq(atomic_load(&ran), 1000);
+	ck_assert_int_eq(syncmap_defer(defer_again, (void *)(intptr_t)3), 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(syncmap_barrier(), 0);
+	ck_assert_int_eq(atomic_load(&ran), 1004);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -203,6 +311,8 @@ suite(void)
 	tcase_add_test(tc, test_first_call_needs_no_memory);
 	tcase_add_test(tc, test_thread_burst_costs_nothing_later);
 	tcase_add_test(tc, test_garbage_outlives_its_thread);
+	tcase_add_test(tc, test_defer_waits_for_sections);
+	tcase_add_test(tc, test_barrier_runs_backlog);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
