@@ -896,6 +896,7 @@ main(int argc, char **argv)
 	long todo = 0, done = 0;
 	double ns, lo, hi;
 	bool tty;
+	int status = 0;
 
 	while ((c = getopt_long(argc, argv, "b:i:t:T:r:k:vlh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -962,7 +963,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "syncmap-bench: nothing to run: no benchmark matches '%s' "
 			    "on %s at these thread counts (see -l)\n", pattern != NULL ? pattern : "",
 			    only != NULL ? only : "any implementation");
-			return 2;
+			status = 2;
+			goto out;
 		}
 		/* -v shows every run already. */
 		tty = isatty(STDERR_FILENO) && !cfg.verbose;
@@ -987,8 +989,9 @@ main(int argc, char **argv)
 				}
 		}
 	}
+out:
 	for (i = 0; i < NIMPLS; i++)
 		impl_thread(impls[i], false);
 	regfree(&re);
-	return 0;
+	return status;
 }
