@@ -4,7 +4,8 @@
 # against bounded, with bounded's bounds:
 #   stress/plot.sh [OUT.png [syncmap-stress options...]]
 # Needs gnuplot (Debian's gnuplot-nox).  The samples go to a temporary CSV,
-# removed at the end; set CSV=FILE to keep them there instead.
+# removed at the end; set CSV=FILE to keep them there instead.  The tool is
+# the one beside this script, or STRESS (a build outside the source tree).
 set -eu
 out=${1:-syncmap-bloat.png}
 [ $# -gt 0 ] && shift
@@ -20,7 +21,7 @@ for a in "$@"; do
 	case $a in --klen=*) klen=${a#--klen=} ;; -l[0-9]*) klen=${a#-l} ;; esac
 	prev=$a
 done
-"$here/syncmap-stress" -o "$csv" "$@"
+"${STRESS:-$here/syncmap-stress}" -o "$csv" "$@"
 
 # Per workload, the most dead entries at any sample (a panel that would
 # show at most one goes, and the heap panel's title says so instead), and
