@@ -14,10 +14,11 @@
  * happen before the clock starts.
  *
  * Output: one TSV row per benchmark, implementation and thread count,
- *   bench <TAB> impl <TAB> threads <TAB> ns_per_op
- * the format of ../shared/peers/go-syncmap-bench, so that bench/report.sh
- * can put the two side by side.  --memory prints bytes per key instead
- * (see memory()).
+ *   bench <TAB> impl <TAB> threads <TAB> ns_per_op <TAB> min <TAB> max
+ * the format of ../shared/peers/go-syncmap-bench with the spread of the
+ * runs (fastest and slowest) added, so that bench/report.sh can put the two
+ * side by side and outliers show.  --memory prints bytes per key instead
+ * (see memory()).  On a terminal, stderr shows which run is under way.
  */
 #include <getopt.h>
 #include <malloc.h>
@@ -520,11 +521,12 @@ struct config {
 /*
  * Go: B.launch.  Grows N from 1 until a run lasts the bench time,
  * predicting the next N from the last ns/op with 20% to spare, at most 100x
- * at a time; then repeats at that N.  Returns the median ns/op.
+ * at a time; then repeats at that N.  Returns the median ns/op, and the
+ * fastest and slowest run in *lo and *hi.
  */
 static double
 measure(const struct config *cfg, const struct benchmark *bench, const struct impl *im,
-        long threads)
+        long threads, double *lo, double *hi)
 {
 	double ns[cfg->repeat], per_op = 0, goal = cfg->benchtime * 1e9;
 	long n = 1, next;
@@ -549,6 +551,8 @@ measure(const struct config *cfg, const struct benchmark *bench, const struct im
 		fputc('\n', stderr);
 	}
 	qsort(ns, cfg->repeat, sizeof(double), cmp_double);
+	*lo = ns[0];
+	*hi = ns[cfg->repeat - 1];
 	return cfg->repeat % 2 ? ns[cfg->repeat / 2] :
 	    (ns[cfg->repeat / 2 - 1] + ns[cfg->repeat / 2]) / 2;
 }
@@ -889,6 +893,10 @@ main(int argc, char **argv)
 	bool mem = false, verify = false;
 	regex_t re;
 	size_t b, i;
+	long todo = 0, done = 0;
+	double ns, lo, hi;
+	bool tty;
+	int status = 0;
 
 	while ((c = getopt_long(argc, argv, "b:i:t:T:r:k:vlh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -945,6 +953,22 @@ main(int argc, char **argv)
 			    listed(only, impls[i]->name))
 				memory(impls[i], keys);
 	} else {
+		/* Counted first, so that the progress line can say how far along. */
+		for (b = 0; b < NBENCH; b++)
+			for (t = 0; t < nthreads; t++)
+				for (i = 0; i < NIMPLS; i++)
+					todo += regexec(&re, benchmarks[b].name, 0, NULL, 0) == 0 &&
+					    listed(only, impls[i]->name) &&
+					    runs(impls[i], &benchmarks[b], threads[t]);
+		if (todo == 0) {
+			fprintf(stderr, "syncmap-bench: nothing to run: no benchmark matches '%s' "
+			    "on %s at these thread counts (see -l)\n", pattern != NULL ? pattern : "",
+			    only != NULL ? only : "any implementation");
+			status = 2;
+			goto out;
+		}
+		/* -v shows every run already. */
+		tty = isatty(STDERR_FILENO) && !cfg.verbose;
 		for (b = 0; b < NBENCH; b++) {
 			if (regexec(&re, benchmarks[b].name, 0, NULL, 0) != 0)
 				continue;
@@ -953,14 +977,22 @@ main(int argc, char **argv)
 					if (!listed(only, impls[i]->name) ||
 					    !runs(impls[i], &benchmarks[b], threads[t]))
 						continue;
-					printf("%s\t%s\t%ld\t%.2f\n", benchmarks[b].name, impls[i]->name,
-					    threads[t], measure(&cfg, &benchmarks[b], impls[i], threads[t]));
+					if (tty)
+						fprintf(stderr, "\r\033[K  [%ld/%ld] %s, %s, %ld thread%s",
+						    ++done, todo, benchmarks[b].name, impls[i]->name,
+						    threads[t], threads[t] == 1 ? "" : "s");
+					ns = measure(&cfg, &benchmarks[b], impls[i], threads[t], &lo, &hi);
+					if (tty)        /* the row may go to the same terminal */
+						fputs("\r\033[K", stderr);
+					printf("%s\t%s\t%ld\t%.2f\t%.2f\t%.2f\n", benchmarks[b].name,
+					    impls[i]->name, threads[t], ns, lo, hi);
 					fflush(stdout);
 				}
 		}
 	}
+out:
 	for (i = 0; i < NIMPLS; i++)
 		impl_thread(impls[i], false);
 	regfree(&re);
-	return 0;
+	return status;
 }

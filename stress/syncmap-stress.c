@@ -18,10 +18,13 @@
  *   mt-churn     the sliding window from several threads at once.
  *
  * Every run samples syncmap_stats into a time series (--csv), shows its
- * progress on a terminal, and ends in a summary table.  --check verifies
- * the contract: classic reproduces mechanism 1 exactly, bounded keeps
- * dead <= max(live, 64) and bytes <= 3 * sum(klen + 64) + 256 KiB at every
- * quiescent sample.
+ * progress on a terminal, and ends in a summary table, a key to its
+ * columns and a verdict on the contract: classic reproduces mechanism 1
+ * exactly, bounded keeps dead <= max(live, 64) and bytes <= 3 * sum(klen +
+ * 64) + 256 KiB at every quiescent sample.  --check turns the verdict into
+ * the exit status.  A run that stops before its workload's steady state
+ * (see the workloads table) proves nothing either way: its verdict is "run
+ * too short" (exit status 2 under --check), not a violation.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -54,6 +57,8 @@ struct run {
 	double start, last_shown;
 	struct syncmap_stats last;
 	size_t max_dead, max_bytes;
+	size_t max_net;            /* the most bytes less pending_bytes */
+	bool steady;               /* the workload reached its steady state */
 	double copied;             /* entries copied by dirty copies (estimate) */
 	double seconds;
 	long violations;
@@ -119,6 +124,8 @@ sample(struct run *r, bool quiescent)
 		r->max_dead = st.dead_entries;
 	if (st.bytes > r->max_bytes)
 		r->max_bytes = st.bytes;
+	if (st.bytes - st.pending_bytes > r->max_net)
+		r->max_net = st.bytes - st.pending_bytes;
 	if (cfg->csv != NULL)
 		fprintf(cfg->csv, "%s,%s,%ld,%zu,%zu,%zu,%zu,%zu,%zu,%zu,%llu,%llu,%llu,%.0f,%.3f\n",
 		    r->workload, r->policy, atomic_load(&r->ops), st.live, st.read_slots,
@@ -126,7 +133,7 @@ sample(struct run *r, bool quiescent)
 		    (unsigned long long)st.dirty_copies, (unsigned long long)st.promotions,
 		    (unsigned long long)st.compactions,
 		    atomic_load(&r->ops) / (t - r->start), t - r->start);
-	if (cfg->check && quiescent && strcmp(r->policy, "bounded") == 0) {
+	if (quiescent && strcmp(r->policy, "bounded") == 0) {
 		floor = st.live > 64 ? st.live : 64;
 		limit = 3 * (st.live * ((size_t)cfg->klen + 64)) + (256 << 10);
 		if (st.dead_entries > floor || st.bytes > limit) {
@@ -188,6 +195,7 @@ fill_delete(struct run *r)
 		syncmap_delete(r->m, k, key(r->cfg, k, i));
 		tick(r, 1);
 	}
+	r->steady = i == keys;
 	for (i = 0; !done(r); i++) {
 		syncmap_load(r->m, k, key(r->cfg, k, i % keys), NULL);
 		tick(r, 1);
@@ -218,6 +226,7 @@ churn(struct run *r)
 
 	for (i = 0; !done(r); i++)
 		window_step(r, 0, r->cfg->window, i);
+	r->steady = i >= r->cfg->window;
 }
 
 /* Go's AdversarialAlloc, after a fill: look up keys not yet stored, and
@@ -238,6 +247,7 @@ copy_amp(struct run *r)
 			tick(r, 1);
 			since = 0;
 			stores++;
+			r->steady = true;
 		}
 	}
 }
@@ -273,6 +283,7 @@ range_churn(struct run *r)
 			syncmap_range(r->m, delete_first, &fd);
 			syncmap_store(r->m, k, key(r->cfg, k, keys + i), (void *)(intptr_t)i);
 			tick(r, 3);
+			r->steady = true;
 		}
 	}
 }
@@ -282,6 +293,7 @@ range_churn(struct run *r)
 struct worker {
 	struct run *r;
 	long id;
+	pthread_barrier_t *go;
 };
 
 static void *
@@ -293,7 +305,11 @@ mt_worker(void *arg)
 
 	if (window < 1)
 		window = 1;
-	for (i = 0; !done(w->r); i++) {
+	/* All start together, and each fills its window before it stops, so
+	 * that a short run still reaches the steady state: a thread scheduled
+	 * late would otherwise find the others had made every call. */
+	pthread_barrier_wait(w->go);
+	for (i = 0; i < window || !done(w->r); i++) {
 		syncmap_store(w->r->m, k, key(w->r->cfg, k, w->id * 1000000000L + i), NULL);
 		if (i >= window)
 			syncmap_delete(w->r->m, k, key(w->r->cfg, k, w->id * 1000000000L + i - window));
@@ -311,9 +327,11 @@ mt_churn(struct run *r)
 	struct worker *w = calloc((size_t)n, sizeof(*w));
 	pthread_t *t = calloc((size_t)n, sizeof(*t));
 	double step = r->cfg->duration > 0 ? r->cfg->duration / (double)r->cfg->samples : 0.02;
+	pthread_barrier_t go;
 
+	pthread_barrier_init(&go, NULL, (unsigned)n);
 	for (i = 0; i < n; i++) {
-		w[i] = (struct worker){ r, i };
+		w[i] = (struct worker){ r, i, &go };
 		if (pthread_create(&t[i], NULL, mt_worker, &w[i]) != 0) {
 			perror("pthread_create");
 			exit(1);
@@ -327,20 +345,30 @@ mt_churn(struct run *r)
 	}
 	for (i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+	r->steady = true;
+	pthread_barrier_destroy(&go);
 	free(w);
 	free(t);
 }
 
+/* steady: what a run must reach before its verdict means anything; until
+ * then classic's fill-delete has not deleted every key, and the bound has
+ * not met the workload's deletes or copies. */
 static const struct {
 	const char *name;
 	void (*fn)(struct run *);
-	const char *what;
+	const char *what, *steady;
 } workloads[] = {
-	{ "fill-delete", fill_delete, "fill, promote, delete all, then only read" },
-	{ "churn", churn, "sliding window: store new, delete oldest, 4 lookups" },
-	{ "copy-amp", copy_amp, "Go's AdversarialAlloc after a fill" },
-	{ "range-churn", range_churn, "Go's AdversarialDelete: Range, delete one, store one" },
-	{ "mt-churn", mt_churn, "sliding windows from several threads" },
+	{ "fill-delete", fill_delete, "fill, promote, delete all, then only read",
+	  "every key filled, promoted and deleted: 2 x keys + 1 calls" },
+	{ "churn", churn, "sliding window: store new, delete oldest, 4 lookups",
+	  "the window full: 5 x window calls" },
+	{ "copy-amp", copy_amp, "Go's AdversarialAlloc after a fill",
+	  "the fill and the first new key: keys + 2 calls" },
+	{ "range-churn", range_churn, "Go's AdversarialDelete: Range, delete one, store one",
+	  "the fill and the first Range round: keys + 4 calls" },
+	{ "mt-churn", mt_churn, "sliding windows from several threads",
+	  "every thread's window full: each fills its own before it stops" },
 };
 #define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
@@ -365,7 +393,7 @@ run_one(struct run *r, const struct config *cfg, size_t w, enum syncmap_policy p
 	if (!cfg->quiet && isatty(STDERR_FILENO))
 		fprintf(stderr, "\r%*s\r", 130, "");
 	/* Mechanism 1, exactly: every deleted key is still a dead entry. */
-	if (cfg->check && p == SYNCMAP_CLASSIC && strcmp(r->workload, "fill-delete") == 0 &&
+	if (r->steady && p == SYNCMAP_CLASSIC && strcmp(r->workload, "fill-delete") == 0 &&
 	    (r->last.dead_entries != (size_t)cfg->keys || r->last.live != 0 ||
 	     r->last.expunged != 0)) {
 		r->violations++;
@@ -393,14 +421,30 @@ median(double *v, long n)
 
 /* The last repetition's figures, with the median throughput of all. */
 static void
-summary_row(const struct run *r, double mops)
+summary_row(FILE *f, const struct run *r, double mops)
 {
-	printf("  %-12s %-8s %10ld %7.2f %9zu %9zu %9.2f %9.2f %7llu %7llu %7llu %12.0f\n",
-	    r->workload, r->policy, atomic_load(&r->ops), mops,
-	    r->last.live, r->max_dead, r->max_bytes / 1048576.0, r->last.bytes / 1048576.0,
+	fprintf(f, "  %-12s %-8s %10ld %7.2f %9zu %9zu %9.2f %9.2f %9.2f %7llu %7llu %7llu %12.0f\n",
+	    r->workload, r->policy, atomic_load(&r->ops), mops, r->last.live, r->max_dead,
+	    r->max_bytes / 1048576.0, r->max_net / 1048576.0, r->last.bytes / 1048576.0,
 	    (unsigned long long)r->last.dirty_copies, (unsigned long long)r->last.promotions,
 	    (unsigned long long)r->last.compactions, r->copied);
 }
+
+static const char columns_key[] =
+    "columns:\n"
+    "  ops       map calls made by the run\n"
+    "  Mops/s    millions of map calls a second (the median of the -r runs)\n"
+    "  live      keys in the map at the end\n"
+    "  max dead  the most deleted entries still indexed (nil or expunged) at any sample\n"
+    "  max MiB   the most heap the map held at any sample; under threads (mt-churn)\n"
+    "            a peak that includes retired memory awaiting its grace period\n"
+    "  net MiB   the most heap at any sample less that retired memory: what the map\n"
+    "            holds once quiescent (equal to max MiB on one thread)\n"
+    "  end MiB   heap held at the end, quiescent\n"
+    "  copies    dirty copies: read copied into a new dirty table (O(n) each)\n"
+    "  promos    promotions: dirty published as read (misses, Range, or bounded)\n"
+    "  compact   the bounded policy's interventions: early promotions, rebuilds of read\n"
+    "  ~copied   entries those copies copied, estimated from the read table's size\n";
 
 static void
 usage(FILE *f, const char *argv0)
@@ -419,13 +463,29 @@ usage(FILE *f, const char *argv0)
 	    "  -s, --samples N      samples per run (default 200)\n"
 	    "  -r, --repeat N       run each workload and policy N times, interleaved,\n"
 	    "                       and report the median throughput (default 1)\n"
-	    "  -o, --csv FILE       time series as CSV (- for stdout)\n"
+	    "  -o, --csv FILE       time series as CSV; - for standard output, which sends\n"
+	    "                       the table to standard error\n"
 	    "  -q, --quiet          no progress display\n"
 	    "      --check          exit 1 unless classic reproduces mechanism 1 exactly\n"
-	    "                       and bounded stays within its bound at every sample\n"
-	    "workloads:\n", argv0);
+	    "                       and bounded stays within its bound at every sample;\n"
+	    "                       exit 2 if a run stopped before its steady state\n"
+	    "      --version        print the version\n"
+	    "workloads, and the steady state each run must reach for a verdict:\n", argv0);
 	for (i = 0; i < NWORKLOADS; i++)
-		fprintf(f, "  %-12s %s\n", workloads[i].name, workloads[i].what);
+		fprintf(f, "  %-12s %s\n  %-12s   (%s)\n", workloads[i].name, workloads[i].what, "",
+		    workloads[i].steady);
+	fputs(columns_key, f);
+}
+
+static void
+list_workloads(FILE *f)
+{
+	size_t i;
+
+	fputs("workloads:", f);
+	for (i = 0; i < NWORKLOADS; i++)
+		fprintf(f, " %s", workloads[i].name);
+	fputs(" all\n", f);
 }
 
 int
@@ -445,6 +505,7 @@ main(int argc, char **argv)
 		{ "csv", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -453,9 +514,11 @@ main(int argc, char **argv)
 	const char *workload = "all", *policy = "both";
 	struct run runs[2];
 	double mops[2][100], med[2];
-	bool wanted[2];
+	bool wanted[2], ran_fill_delete = false;
 	long violations = 0, rep;
-	size_t w, p;
+	size_t w, p, short_w = NWORKLOADS;
+	long short_ops = 0;
+	FILE *out;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "w:p:k:W:t:n:d:l:s:r:o:qh", longopts, NULL)) != -1) {
@@ -479,30 +542,40 @@ main(int argc, char **argv)
 			break;
 		case 'q': cfg.quiet = true; break;
 		case 'C': cfg.check = true; break;
+		case 'V': printf("syncmap-stress (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout, argv[0]); return 0;
 		default: usage(stderr, argv[0]); return 2;
 		}
 	}
-	if (cfg.keys < 1 || cfg.window < 1 || cfg.threads < 1 || cfg.ops < 1 ||
+	if (optind != argc || cfg.keys < 1 || cfg.window < 1 || cfg.threads < 1 || cfg.ops < 1 ||
 	    cfg.samples < 1 || cfg.repeat < 1 || cfg.repeat > 99 || cfg.klen < 12 || cfg.klen > 60 ||
 	    (strcmp(policy, "both") && strcmp(policy, "classic") && strcmp(policy, "bounded"))) {
 		usage(stderr, argv[0]);
 		return 2;
 	}
+	for (w = 0; w < NWORKLOADS && strcmp(workload, workloads[w].name) != 0; w++)
+		;
+	if (w == NWORKLOADS && strcmp(workload, "all") != 0) {
+		fprintf(stderr, "syncmap-stress: no workload named %s; ", workload);
+		list_workloads(stderr);
+		return 2;
+	}
+	/* Standard output carries the CSV alone, so that it can be piped. */
+	out = cfg.csv == stdout ? stderr : stdout;
 	wanted[0] = strcmp(policy, "bounded") != 0;
 	wanted[1] = strcmp(policy, "classic") != 0;
 	if (cfg.csv != NULL)
 		fprintf(cfg.csv, "workload,policy,ops,live,read_slots,dirty_slots,dead,expunged,"
 		    "bytes,pending_bytes,copies,promotions,compactions,ops_per_s,seconds\n");
 	if (cfg.duration > 0)
-		printf("syncmap-stress: %.1f s per run", cfg.duration);
+		fprintf(out, "syncmap-stress: %.1f s per run", cfg.duration);
 	else
-		printf("syncmap-stress: %ld calls per run", cfg.ops);
-	printf(", %ld keys, window %ld, %ld threads, %ld-byte keys, median of %ld\n",
+		fprintf(out, "syncmap-stress: %ld calls per run", cfg.ops);
+	fprintf(out, ", %ld keys, window %ld, %ld threads, %ld-byte keys, median of %ld\n",
 	    cfg.keys, cfg.window, cfg.threads, cfg.klen, cfg.repeat);
-	printf("  %-12s %-8s %10s %7s %9s %9s %9s %9s %7s %7s %7s %12s\n", "workload",
-	    "policy", "ops", "Mops/s", "live", "max dead", "max MiB", "end MiB", "copies",
-	    "promos", "compact", "~copied");
+	fprintf(out, "  %-12s %-8s %10s %7s %9s %9s %9s %9s %9s %7s %7s %7s %12s\n", "workload",
+	    "policy", "ops", "Mops/s", "live", "max dead", "max MiB", "net MiB", "end MiB",
+	    "copies", "promos", "compact", "~copied");
 	for (w = 0; w < NWORKLOADS; w++) {
 		if (strcmp(workload, "all") != 0 && strcmp(workload, workloads[w].name) != 0)
 			continue;
@@ -518,29 +591,48 @@ main(int argc, char **argv)
 				mops[p][rep] = atomic_load(&runs[p].ops) / runs[p].seconds / 1e6;
 				violations += runs[p].violations;
 				if (runs[p].violations > 0)
-					printf("  !! %s %s: %ld violations, first %s\n",
+					fprintf(out, "  !! %s %s: %ld violations, first %s\n",
 					    runs[p].workload, runs[p].policy,
 					    runs[p].violations, runs[p].violation);
+				if (!runs[p].steady && short_w == NWORKLOADS) {
+					short_w = w;
+					short_ops = atomic_load(&runs[p].ops);
+				}
 			}
 		}
+		ran_fill_delete = ran_fill_delete || (wanted[0] && strcmp(workloads[w].name, "fill-delete") == 0);
 		for (p = 0; p < 2; p++) {
 			if (wanted[p]) {
 				med[p] = median(mops[p], cfg.repeat);
-				summary_row(&runs[p], med[p]);
+				summary_row(out, &runs[p], med[p]);
 			}
 		}
 		if (wanted[0] && wanted[1])
-			printf("  %-12s bounded/classic: throughput %.2fx, max MiB %.2fx, max dead %.2fx\n",
+			fprintf(out, "  %-12s bounded/classic: throughput %.2fx, max MiB %.2fx, "
+			    "net MiB %.2fx, max dead %.2fx\n",
 			    "", med[1] / med[0], (double)runs[1].max_bytes / (double)runs[0].max_bytes,
+			    (double)runs[1].max_net / (double)runs[0].max_net,
 			    runs[0].max_dead ? (double)runs[1].max_dead / (double)runs[0].max_dead : 0.0);
-		fflush(stdout);
+		fflush(out);
 	}
 	if (cfg.csv != NULL && cfg.csv != stdout)
 		fclose(cfg.csv);
-	if (cfg.check) {
-		printf("check: %s\n", violations == 0 ? "classic reproduces mechanism 1 exactly; "
-		    "bounded within its bound at every quiescent sample" : "VIOLATED");
-		return violations == 0 ? 0 : 1;
+	fputs(columns_key, out);
+	/* A violation is one whenever it happens; a short run proves nothing. */
+	if (violations > 0) {
+		fprintf(out, "verdict: VIOLATED (%ld violations, listed above)\n", violations);
+		return cfg.check ? 1 : 0;
 	}
+	if (short_w != NWORKLOADS) {
+		fprintf(out, "verdict: run too short: %s made %ld calls, before its steady state "
+		    "(%s); raise -n or -d, or lower -k or -W\n",
+		    workloads[short_w].name, short_ops, workloads[short_w].steady);
+		return cfg.check ? 2 : 0;
+	}
+	fprintf(out, "verdict: ok: %s%s%s\n",
+	    ran_fill_delete ? "classic reproduces mechanism 1 exactly" : "",
+	    ran_fill_delete && wanted[1] ? "; " : "",
+	    wanted[1] ? "bounded within its bound at every quiescent sample" :
+	    ran_fill_delete ? "" : "nothing to check (classic is checked on fill-delete only)");
 	return 0;
 }
