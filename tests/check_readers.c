@@ -157,8 +157,10 @@ START_TEST(test_thread_burst_costs_nothing_later)
 	}
 	printf("churn before a burst of %ld threads: %.2f Mcalls/s, after: %.2f (%.2fx)\n",
 	    n, before / 1e6, after / 1e6, after / before);
-	ck_assert_msg(after >= 0.5 * before, "churn fell to %.2fx after the burst",
-	    after / before);
+	/* Under valgrind (scaled down) threads run one at a time and timing
+	 * says nothing; the registry count above still holds. */
+	ck_assert_msg(test_scale() > 1 || after >= 0.5 * before,
+	    "churn fell to %.2fx after the burst", after / before);
 	syncmap_destroy(shared);
 }
 END_TEST
