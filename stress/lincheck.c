@@ -20,14 +20,22 @@
  * most one operation in flight, so configurations stay few and the check
  * is linear in the history.
  *
+ * Phases: every other PHASE operations of each thread is delete-heavy over
+ * WIDE keys (-w, default 256; 0 for none) instead of the KEYS hot ones
+ * (keys beyond KEYS, moving from phase to phase), so
+ * that dead entries pile up and the bounded policy compacts, and new keys
+ * and misses bring dirty copies and promotions, all while the history is
+ * recorded.  At the end the run prints what it exercised (syncmap_stats).
+ *
  * usage: lincheck [-t THREADS] [-k KEYS] [-n OPS] [-p classic|bounded] [-s SEED]
- *                 [-c CLEAR_EVERY] [-f]
+ *                 [-c CLEAR_EVERY] [-w WIDE] [-f]
  * -f corrupts one recorded load before checking, to show that the checker
  * rejects a history it should reject.
  */
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,15 +64,38 @@ struct op {
 struct worker {
 	syncmap_t *m;
 	int id;
-	long nops, nkeys;
+	long nops, nkeys, wide;
 	unsigned long long seed;
 	struct op *ops;
-	long n;                    /* ops recorded (Clear records one per key) */
+	long n, cap;               /* ops recorded (Clear records one per key) */
 	uint64_t *seen;            /* last value this thread saw, per key */
 };
 
+/* Operations of a thread per phase: long enough for hundreds of deletes
+ * over the wide keys, short enough for many phases per run. */
+#define PHASE 4096
+/* Each delete-heavy phase moves its keys on by half of them, over four
+ * places, so that new keys keep coming (copies and promotions under
+ * SYNCMAP_CLASSIC too) and old ones are expunged and dropped. */
+#define WIDE_BASE(wide, i) ((wide) / 2 * (((i) / (16 * PHASE)) % 4))
+#define WIDE_SPAN(wide) ((wide) / 2 * 3 + (wide))
+
 static atomic_uint_fast64_t stamp;
 static long clear_every;
+
+/* Room for one more operation, or one per key ever used for a Clear. */
+static void
+reserve(struct worker *w, long more)
+{
+	if (w->n + more <= w->cap)
+		return;
+	while (w->n + more > w->cap)
+		w->cap *= 2;
+	if ((w->ops = realloc(w->ops, (size_t)w->cap * sizeof(*w->ops))) == NULL) {
+		perror("lincheck");
+		exit(2);
+	}
+}
 
 static unsigned long long
 rnd(unsigned long long *s)
@@ -80,11 +111,14 @@ run(void *arg)
 {
 	struct worker *w = arg;
 	uint64_t seq = 0, inv, resp;
-	long i, k;
+	long i, k, used = w->nkeys > WIDE_SPAN(w->wide) ? w->nkeys : WIDE_SPAN(w->wide);
 
 	for (i = 0; i < w->nops; i++) {
 		struct op o = { 0 };
-		uint32_t key = (uint32_t)(rnd(&w->seed) % (unsigned long long)w->nkeys);
+		bool wide = w->wide > 0 && (i / PHASE) % 2 == 1;
+		uint32_t key = wide ? (uint32_t)(WIDE_BASE(w->wide, i) +
+		    (long)(rnd(&w->seed) % (unsigned long long)w->wide)) :
+		    (uint32_t)(rnd(&w->seed) % (unsigned long long)w->nkeys);
 		uint64_t fresh = ((uint64_t)(w->id + 1) << 40) | ++seq;
 		unsigned r = (unsigned)(rnd(&w->seed) % 100);
 		void *v = NULL;
@@ -92,16 +126,24 @@ run(void *arg)
 		o.key = key;
 		o.thread = (uint16_t)w->id;
 		if (clear_every > 0 && rnd(&w->seed) % (unsigned long long)clear_every == 0) {
+			reserve(w, used);
 			inv = atomic_fetch_add(&stamp, 1);
 			syncmap_clear(w->m);
 			resp = atomic_fetch_add(&stamp, 1);
-			for (k = 0; k < w->nkeys; k++)
+			for (k = 0; k < used; k++)
 				w->ops[w->n++] = (struct op){ .inv = inv, .resp = resp,
 				    .key = (uint32_t)k, .thread = (uint16_t)w->id, .kind = CLEAR };
 			continue;
 		}
-		o.kind = r < 30 ? LOAD : r < 45 ? STORE : r < 55 ? LOS : r < 63 ? LAD :
-		    r < 70 ? DEL : r < 78 ? SWAP : r < 92 ? CAS : CAD;
+		if (wide && (i / (PHASE / 8)) % 2 == 0) /* refill: 60% stores */
+			o.kind = r < 20 ? LOAD : r < 60 ? STORE : r < 70 ? LOS : r < 75 ? LAD :
+			    r < 80 ? DEL : r < 90 ? SWAP : r < 95 ? CAS : CAD;
+		else if (wide)                  /* 65% deletes */
+			o.kind = r < 15 ? LOAD : r < 20 ? STORE : r < 40 ? LAD :
+			    r < 80 ? DEL : r < 85 ? SWAP : r < 90 ? CAS : CAD;
+		else
+			o.kind = r < 30 ? LOAD : r < 45 ? STORE : r < 55 ? LOS : r < 63 ? LAD :
+			    r < 70 ? DEL : r < 78 ? SWAP : r < 92 ? CAS : CAD;
 		/* CAS and CAD compare with what this thread last saw, which is
 		 * often still current. */
 		o.arg = o.kind == CAS || o.kind == CAD ? w->seen[key] : fresh;
@@ -130,6 +172,7 @@ run(void *arg)
 			w->seen[key] = o.arg;
 		else if (o.kind == CAS && o.ret == 1)
 			w->seen[key] = o.arg2;
+		reserve(w, 1);
 		w->ops[w->n++] = o;
 	}
 	return NULL;
@@ -326,16 +369,17 @@ check_key(const struct op *ops, long n, const struct op *all, long nall)
 int
 main(int argc, char **argv)
 {
-	long threads = 4, keys = 8, nops = 1000000, i, total = 0, start;
+	long threads = 4, keys = 8, nops = 1000000, wide = 256, i, total = 0, start;
 	enum syncmap_policy policy = SYNCMAP_BOUNDED;
 	unsigned long long seed = 1;
 	struct syncmap_options o = { 0 };
+	struct syncmap_stats st;
 	struct worker *w;
 	pthread_t *t;
 	struct op *all;
 	int c, ok = 1, fault = 0;
 
-	while ((c = getopt(argc, argv, "t:k:n:p:s:c:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:f")) != -1) {
 		switch (c) {
 		case 't': threads = atol(optarg); break;
 		case 'k': keys = atol(optarg); break;
@@ -343,14 +387,15 @@ main(int argc, char **argv)
 		case 'p': policy = strcmp(optarg, "classic") == 0 ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED; break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'c': clear_every = atol(optarg); break;
+		case 'w': wide = atol(optarg); break;
 		case 'f': fault = 1; break;
 		default:
 			fprintf(stderr, "usage: %s [-t THREADS<=64] [-k KEYS] [-n OPS] "
-			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY]\n", argv[0]);
+			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-w WIDE] [-f]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (threads < 1 || threads > 64 || keys < 1 || nops < threads) {
+	if (threads < 1 || threads > 64 || keys < 1 || wide < 0 || nops < threads) {
 		fprintf(stderr, "lincheck: bad arguments\n");
 		return 2;
 	}
@@ -362,11 +407,12 @@ main(int argc, char **argv)
 		w[i].id = (int)i;
 		w[i].nops = nops / threads;
 		w[i].nkeys = keys;
+		w[i].wide = wide;
 		w[i].seed = seed * 0x9e3779b97f4a7c15ULL + (unsigned long long)i + 1;
-		/* A Clear is recorded once per key. */
-		w[i].ops = malloc((size_t)w[i].nops * (clear_every > 0 ? (size_t)keys : 1) *
-		    sizeof(struct op));
-		w[i].seen = calloc((size_t)keys, sizeof(uint64_t));
+		w[i].cap = w[i].nops + 1;
+		w[i].ops = malloc((size_t)w[i].cap * sizeof(struct op));
+		w[i].seen = calloc((size_t)(keys > WIDE_SPAN(wide) ? keys : WIDE_SPAN(wide)),
+		    sizeof(uint64_t));
 	}
 	for (i = 1; i < threads; i++) {         /* one map, shared */
 		syncmap_destroy(w[i].m);
@@ -378,6 +424,7 @@ main(int argc, char **argv)
 		pthread_join(t[i], NULL);
 		total += w[i].n;
 	}
+	syncmap_stats(w[0].m, &st);
 	all = malloc((size_t)total * sizeof(*all));
 	for (i = 0, total = 0; i < threads; i++) {
 		memcpy(all + total, w[i].ops, (size_t)w[i].n * sizeof(*all));
@@ -400,9 +447,14 @@ main(int argc, char **argv)
 		ok = check_key(all + start, end - start, all, total);
 		start = end;
 	}
-	printf("lincheck: %ld operations on %ld keys by %ld threads (%s): %s\n", total, keys,
-	    threads, policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
+	printf("lincheck: %ld operations on %ld keys (%ld in delete-heavy phases) by %ld "
+	    "threads (%s): %s\n", total, keys, wide, threads,
+	    policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
 	    ok ? "linearizable" : "NOT linearizable");
+	printf("lincheck: exercised %llu promotions, %llu dirty_copies, %llu compactions, "
+	    "%llu misses\n", (unsigned long long)st.promotions,
+	    (unsigned long long)st.dirty_copies, (unsigned long long)st.compactions,
+	    (unsigned long long)st.misses);
 	syncmap_destroy(w[0].m);
 	for (i = 0; i < threads; i++) {
 		free(w[i].ops);

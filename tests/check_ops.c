@@ -323,6 +323,211 @@ START_TEST(test_load_and_delete_dirty_only)
 }
 END_TEST
 
+/* ---- when the next promotion comes: misses counted and reset ------------ */
+
+/* Loads of an absent key until dirty is promoted (each one a miss on an
+ * amended map): len(dirty) - misses, by Go's missLocked.  Gives up past
+ * limit, so that a broken count fails at once instead of looping. */
+static unsigned
+misses_to_promotion(syncmap_t *m, unsigned limit)
+{
+	uint64_t promotions = stats_of(m).promotions;
+	unsigned n = 0;
+
+	while (stats_of(m).promotions == promotions && n <= limit) {
+		ck_assert_int_eq(syncmap_load(m, "probe", 5, NULL), 0);
+		n++;
+	}
+	return n;
+}
+
+/* Issue 17's case: Go's Clear resets misses, so the misses before it do
+ * not bring the next promotion early. */
+START_TEST(test_clear_resets_misses)
+{
+	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	char k[KEYBUF];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		syncmap_store(m, k, key_of(k, i), V0);
+	for (i = 0; i < 5; i++)
+		syncmap_load(m, "absent", 6, NULL);
+	ck_assert_uint_eq(stats_of(m).misses, 5);
+	ck_assert_int_eq(syncmap_clear(m), 0);
+	syncmap_store(m, "a", 1, V0);
+	syncmap_store(m, "b", 1, V0);
+	syncmap_load(m, "absent", 6, NULL);
+	ck_assert_msg(stats_of(m).promotions == 0,
+	    "a promotion after 1 miss on a dirty of 2: Clear kept the misses before it");
+	ck_assert_uint_eq(misses_to_promotion(m, 8), 1);
+	VERIFY(m);
+	syncmap_destroy(m);
+}
+END_TEST
+
+/*
+ * Every operation's effect on the count that decides the next promotion.
+ * The map starts with read = {r0..r3}, dirty = {r0..r3, d0..d3} and 3
+ * misses.  After the operation, 4 new keys are stored (Store never counts
+ * a miss) and then the misses to the next promotion are counted: by Go
+ * 1.23 they are len(dirty) - misses, with misses as the operation left it.
+ */
+enum pin_op {
+	PIN_LOAD_DIRTY, PIN_LOAD_READ, PIN_LOAD_ABSENT,
+	PIN_LAD_DIRTY, PIN_LAD_ABSENT, PIN_LAD_READ, PIN_DELETE_DIRTY,
+	PIN_CAD_DIRTY_EQUAL, PIN_CAD_DIRTY_DIFFERENT, PIN_CAD_ABSENT, PIN_CAD_READ,
+	PIN_LOS_DIRTY, PIN_LOS_NEW, PIN_LOS_READ,
+	PIN_CAS_DIRTY_EQUAL, PIN_CAS_DIRTY_DIFFERENT, PIN_CAS_ABSENT, PIN_CAS_READ,
+	PIN_STORE_NEW, PIN_STORE_DIRTY, PIN_SWAP_NEW, PIN_SWAP_DIRTY,
+	PIN_CLEAR, PIN_RANGE, PIN_MISSES_PROMOTE, NPIN
+};
+
+static const struct {
+	const char *name;
+	unsigned misses;           /* counted by the operation */
+	unsigned to_promotion;     /* misses to the next promotion after it */
+} pin[NPIN] = {
+	[PIN_LOAD_DIRTY] = { "load of a dirty-only key", 1, 12 - 4 },
+	[PIN_LOAD_READ] = { "load of a key in read", 0, 12 - 3 },
+	[PIN_LOAD_ABSENT] = { "load of an absent key", 1, 12 - 4 },
+	/* LoadAndDelete takes the key out of dirty before it counts. */
+	[PIN_LAD_DIRTY] = { "load_and_delete of a dirty-only key", 1, 11 - 4 },
+	[PIN_LAD_ABSENT] = { "load_and_delete of an absent key", 1, 12 - 4 },
+	[PIN_LAD_READ] = { "load_and_delete of a key in read", 0, 12 - 3 },
+	[PIN_DELETE_DIRTY] = { "delete of a dirty-only key", 1, 11 - 4 },
+	/* CompareAndDelete leaves the key (nil) in dirty. */
+	[PIN_CAD_DIRTY_EQUAL] = { "cad-equal of a dirty-only key", 1, 12 - 4 },
+	[PIN_CAD_DIRTY_DIFFERENT] = { "cad-different of a dirty-only key", 1, 12 - 4 },
+	[PIN_CAD_ABSENT] = { "cad of an absent key", 1, 12 - 4 },
+	[PIN_CAD_READ] = { "cad of a key in read", 0, 12 - 3 },
+	[PIN_LOS_DIRTY] = { "load_or_store of a dirty-only key", 1, 12 - 4 },
+	[PIN_LOS_NEW] = { "load_or_store of a new key", 0, 13 - 3 },
+	[PIN_LOS_READ] = { "load_or_store of a key in read", 0, 12 - 3 },
+	[PIN_CAS_DIRTY_EQUAL] = { "cas-equal of a dirty-only key", 1, 12 - 4 },
+	[PIN_CAS_DIRTY_DIFFERENT] = { "cas-different of a dirty-only key", 1, 12 - 4 },
+	[PIN_CAS_ABSENT] = { "cas of an absent key", 0, 12 - 3 },
+	[PIN_CAS_READ] = { "cas of a key in read", 0, 12 - 3 },
+	[PIN_STORE_NEW] = { "store of a new key", 0, 13 - 3 },
+	[PIN_STORE_DIRTY] = { "store to a dirty-only key", 0, 12 - 3 },
+	[PIN_SWAP_NEW] = { "swap of a new key", 0, 13 - 3 },
+	[PIN_SWAP_DIRTY] = { "swap of a dirty-only key", 0, 12 - 3 },
+	/* Clear empties dirty and resets misses: dirty = the 4 new keys. */
+	[PIN_CLEAR] = { "clear", 0, 4 },
+	/* A promotion resets misses; the first new key copies the 8 keys
+	 * of read. */
+	[PIN_RANGE] = { "range (promotes)", 0, 8 + 4 },
+	[PIN_MISSES_PROMOTE] = { "5 misses (promote)", 5, 8 + 4 },
+};
+
+START_TEST(test_promotion_timing)
+{
+	enum pin_op op = (enum pin_op)(_i % NPIN);
+	syncmap_t *m = map_new(_i / NPIN ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	struct syncmap_stats before, st;
+	size_t visits = 0;
+	char k[KEYBUF];
+	unsigned got;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		syncmap_store(m, k, (size_t)sprintf(k, "r%d", i), V0);
+	promote(m);
+	for (i = 0; i < 4; i++)
+		syncmap_store(m, k, (size_t)sprintf(k, "d%d", i), V0);
+	for (i = 0; i < 3; i++)
+		syncmap_load(m, "zz", 2, NULL);
+	before = stats_of(m);
+	ck_assert_uint_eq(before.read_slots, 4);
+	ck_assert_uint_eq(before.dirty_slots, 8);
+	ck_assert_uint_eq(before.misses, 3);
+	switch (op) {
+	case PIN_LOAD_DIRTY: ck_assert_int_eq(syncmap_load(m, "d0", 2, NULL), 1); break;
+	case PIN_LOAD_READ: ck_assert_int_eq(syncmap_load(m, "r0", 2, NULL), 1); break;
+	case PIN_LOAD_ABSENT: ck_assert_int_eq(syncmap_load(m, "zz", 2, NULL), 0); break;
+	case PIN_LAD_DIRTY: ck_assert_int_eq(syncmap_load_and_delete(m, "d1", 2, NULL), 1); break;
+	case PIN_LAD_ABSENT: ck_assert_int_eq(syncmap_load_and_delete(m, "zz", 2, NULL), 0); break;
+	case PIN_LAD_READ: ck_assert_int_eq(syncmap_load_and_delete(m, "r0", 2, NULL), 1); break;
+	case PIN_DELETE_DIRTY: ck_assert_int_eq(syncmap_delete(m, "d1", 2), 1); break;
+	case PIN_CAD_DIRTY_EQUAL: ck_assert_int_eq(syncmap_compare_and_delete(m, "d0", 2, V0), 1); break;
+	case PIN_CAD_DIRTY_DIFFERENT: ck_assert_int_eq(syncmap_compare_and_delete(m, "d0", 2, V1), 0); break;
+	case PIN_CAD_ABSENT: ck_assert_int_eq(syncmap_compare_and_delete(m, "zz", 2, V0), 0); break;
+	case PIN_CAD_READ: ck_assert_int_eq(syncmap_compare_and_delete(m, "r0", 2, V0), 1); break;
+	case PIN_LOS_DIRTY: ck_assert_int_eq(syncmap_load_or_store(m, "d0", 2, V1, NULL), 1); break;
+	case PIN_LOS_NEW: ck_assert_int_eq(syncmap_load_or_store(m, "n", 1, V1, NULL), 0); break;
+	case PIN_LOS_READ: ck_assert_int_eq(syncmap_load_or_store(m, "r0", 2, V1, NULL), 1); break;
+	case PIN_CAS_DIRTY_EQUAL: ck_assert_int_eq(syncmap_compare_and_swap(m, "d0", 2, V0, V1), 1); break;
+	case PIN_CAS_DIRTY_DIFFERENT: ck_assert_int_eq(syncmap_compare_and_swap(m, "d0", 2, V1, V2), 0); break;
+	case PIN_CAS_ABSENT: ck_assert_int_eq(syncmap_compare_and_swap(m, "zz", 2, V0, V1), 0); break;
+	case PIN_CAS_READ: ck_assert_int_eq(syncmap_compare_and_swap(m, "r0", 2, V0, V1), 1); break;
+	case PIN_STORE_NEW: ck_assert_int_eq(syncmap_store(m, "n", 1, V1), 0); break;
+	case PIN_STORE_DIRTY: ck_assert_int_eq(syncmap_store(m, "d0", 2, V1), 0); break;
+	case PIN_SWAP_NEW: ck_assert_int_eq(syncmap_swap(m, "n", 1, V1, NULL), 0); break;
+	case PIN_SWAP_DIRTY: ck_assert_int_eq(syncmap_swap(m, "d0", 2, V1, NULL), 1); break;
+	case PIN_CLEAR: ck_assert_int_eq(syncmap_clear(m), 0); break;
+	case PIN_RANGE: ck_assert_int_eq(syncmap_range(m, count_visit, &visits), 0); break;
+	case PIN_MISSES_PROMOTE:
+		for (i = 0; i < 5; i++)
+			ck_assert_int_eq(syncmap_load(m, "zz", 2, NULL), 0);
+		break;
+	default: ck_abort();
+	}
+	st = stats_of(m);
+	ck_assert_msg(st.misses - before.misses == pin[op].misses,
+	    "%s counted %llu misses, want %u", pin[op].name,
+	    (unsigned long long)(st.misses - before.misses), pin[op].misses);
+	ck_assert_uint_eq(st.promotions - before.promotions,
+	    op == PIN_RANGE || op == PIN_MISSES_PROMOTE);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(syncmap_store(m, k, (size_t)sprintf(k, "p%d", i), V2), 0);
+	ck_assert_uint_eq(stats_of(m).misses, st.misses);
+	got = misses_to_promotion(m, 32);
+	ck_assert_msg(got == pin[op].to_promotion,
+	    "after %s: promoted after %u misses, want %u (Go 1.23: len(dirty) - misses)",
+	    pin[op].name, got, pin[op].to_promotion);
+	ck_assert_uint_eq(stats_of(m).compactions, 0);
+	VERIFY(m);
+	syncmap_destroy(m);
+}
+END_TEST
+
+/*
+ * SYNCMAP_BOUNDED's compaction promotes dirty early, and a promotion is a
+ * promotion: the misses before it no longer count.  3 misses on a dirty of
+ * 304 entries, then deletes of read's keys until a compaction; after it,
+ * dirty holds only the new keys stored, and promotes after exactly as many
+ * misses as it has entries.
+ */
+START_TEST(test_compaction_resets_misses)
+{
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	struct syncmap_stats st;
+	char k[KEYBUF];
+	int i;
+
+	for (i = 0; i < 300; i++)
+		syncmap_store(m, k, key_of(k, i), V0);
+	promote(m);
+	for (i = 0; i < 4; i++)
+		syncmap_store(m, k, (size_t)sprintf(k, "d%d", i), V0);
+	for (i = 0; i < 3; i++)
+		syncmap_load(m, "zz", 2, NULL);
+	for (i = 0; i < 300 && stats_of(m).compactions == 0; i++)
+		ck_assert_int_eq(syncmap_delete(m, k, key_of(k, i)), 1);
+	st = stats_of(m);
+	ck_assert_uint_gt(st.compactions, 0);
+	ck_assert_uint_eq(st.misses, 3);
+	ck_assert_uint_eq(st.dirty_slots, 0);
+	/* 4 new keys: the copy brings read's live keys along. */
+	for (i = 0; i < 4; i++)
+		syncmap_store(m, k, (size_t)sprintf(k, "p%d", i), V2);
+	st = stats_of(m);
+	ck_assert_uint_eq(misses_to_promotion(m, 400), st.dirty_slots);
+	VERIFY(m);
+	syncmap_destroy(m);
+}
+END_TEST
+
 /* ---- values and keys ---------------------------------------------------- */
 
 START_TEST(test_null_values)
@@ -878,6 +1083,9 @@ suite(void)
 	tcase_add_loop_test(tc, test_state_matrix, 0, NSTATES * NOPS);
 	tcase_add_test(tc, test_promotion_points);
 	tcase_add_test(tc, test_load_and_delete_dirty_only);
+	tcase_add_loop_test(tc, test_clear_resets_misses, 0, 2);
+	tcase_add_loop_test(tc, test_promotion_timing, 0, 2 * NPIN);
+	tcase_add_test(tc, test_compaction_resets_misses);
 	tcase_add_loop_test(tc, test_null_values, 0, 2);
 	tcase_add_loop_test(tc, test_keys, 0, 2);
 	tcase_add_loop_test(tc, test_many_keys, 0, 2);

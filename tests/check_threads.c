@@ -572,6 +572,132 @@ START_TEST(test_reads_free_garbage)
 }
 END_TEST
 
+/*
+ * Grace periods, deterministically.  A Range callback (inside its call's
+ * read-side section) keeps the key and value it was shown while another
+ * thread takes that entry out of every table (a copy that expunges it and
+ * the promotion that drops it; a compaction; Clear) and then drives polls:
+ * stats, and hundreds of locked calls.  The entry must be retired, not
+ * freed, until the callback returns.  The allocator poisons what is freed
+ * and never reuses it, so an early free shows in the key bytes every time,
+ * in the plain build.
+ */
+#define GRACE_KEYLEN 40
+
+enum grace_way { GRACE_PROMOTION, GRACE_COMPACTION, GRACE_CLEAR, NGRACE };
+
+struct grace {
+	syncmap_t *m;
+	enum grace_way way;
+	const unsigned char *key;  /* the entry's own bytes, as Range gave them */
+	unsigned char copy[GRACE_KEYLEN];
+	void *value;
+	size_t pending;            /* held back while the callback ran */
+};
+
+static size_t
+grace_key(char *buf, int i)
+{
+	memset(buf, 'g', GRACE_KEYLEN);
+	snprintf(buf, GRACE_KEYLEN, "grace-%d", i);
+	buf[strlen(buf)] = '-';
+	return GRACE_KEYLEN;
+}
+
+static void *
+grace_remover(void *p)
+{
+	struct grace *g = p;
+	uint64_t promotions = stats_of(g->m).promotions;
+	char k[KEYBUF];
+	int i;
+
+	ck_assert_int_eq(syncmap_delete(g->m, g->key, GRACE_KEYLEN), 1);
+	switch (g->way) {
+	case GRACE_PROMOTION:
+		/* Go's path: the copy for a new key expunges the deleted
+		 * entry, the promotion that misses bring drops it. */
+		ck_assert_int_eq(syncmap_store(g->m, "new", 3, NULL), 0);
+		for (i = 0; i < 100 && stats_of(g->m).promotions == promotions; i++)
+			syncmap_load(g->m, "absent", 6, NULL);
+		ck_assert_uint_gt(stats_of(g->m).promotions, promotions);
+		break;
+	case GRACE_COMPACTION:
+		for (i = 0; i < 100; i++) {
+			char gk[GRACE_KEYLEN];
+
+			syncmap_delete(g->m, gk, grace_key(gk, i));
+		}
+		ck_assert_uint_gt(stats_of(g->m).compactions, 0);
+		break;
+	default:
+		ck_assert_int_eq(syncmap_clear(g->m), 0);
+	}
+	ck_assert_int_eq(syncmap_load(g->m, g->key, GRACE_KEYLEN, NULL), 0);
+	/* Polls: stats polls, and so does every 8th locked call. */
+	for (i = 0; i < 400; i++) {
+		ck_assert_int_eq(syncmap_store(g->m, k, key_of(k, i), NULL), 0);
+		ck_assert_int_eq(syncmap_delete(g->m, k, key_of(k, i)), 1);
+		if (i % 50 == 0)
+			promote(g->m);
+		(void)stats_of(g->m);
+	}
+	g->pending = stats_of(g->m).pending_bytes;
+	return NULL;
+}
+
+static int
+grace_hold(const void *key, size_t klen, void *value, void *arg)
+{
+	struct grace *g = arg;
+	pthread_t t;
+
+	ck_assert_uint_eq(klen, GRACE_KEYLEN);
+	g->key = key;
+	g->value = value;
+	memcpy(g->copy, key, GRACE_KEYLEN);
+	ck_assert_int_eq(pthread_create(&t, NULL, grace_remover, g), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_msg(memcmp(g->key, g->copy, GRACE_KEYLEN) == 0,
+	    "an entry a range callback holds was freed under it (its key reads %02x %02x...)",
+	    g->key[0], g->key[1]);
+	/* It was retired, and waited: the polls could not free it. */
+	ck_assert_uint_ge(g->pending, GRACE_KEYLEN);
+	return 1;
+}
+
+START_TEST(test_grace_period_holds_entry)
+{
+	struct grace g = { .way = (enum grace_way)_i };
+	struct syncmap_options o = { .policy = g.way == GRACE_COMPACTION ?
+	    SYNCMAP_BOUNDED : SYNCMAP_CLASSIC };
+	struct syncmap_stats st;
+	struct poisoning p;
+	char k[GRACE_KEYLEN];
+	size_t frees;
+	int i, n = g.way == GRACE_COMPACTION ? 100 : 10;
+
+	poisoning_init(&p);
+	o.allocator = &p.a;
+	ck_assert_ptr_nonnull(g.m = syncmap_create(&o));
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(syncmap_store(g.m, k, grace_key(k, i), (void *)(intptr_t)(i + 1)), 0);
+	promote(g.m);
+	frees = atomic_load(&p.c.frees);
+	ck_assert_int_eq(syncmap_range(g.m, grace_hold, &g), 1);
+	ck_assert_ptr_nonnull(g.value);
+	/* Once the callback is done, the same polls free it. */
+	for (i = 0; i < 4; i++)
+		st = stats_of(g.m);
+	ck_assert_uint_eq(st.pending_bytes, 0);
+	ck_assert_uint_gt(atomic_load(&p.c.frees), frees);
+	VERIFY(g.m);
+	syncmap_destroy(g.m);
+	ck_assert_uint_eq(counting_outstanding(&p.c), 0);
+	poisoning_fini(&p);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -586,6 +712,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_happens_before, 0, 2);
 	tcase_add_loop_test(tc, test_thread_exit, 0, 2);
 	tcase_add_loop_test(tc, test_reads_free_garbage, 0, 2);
+	tcase_add_loop_test(tc, test_grace_period_holds_entry, 0, NGRACE);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

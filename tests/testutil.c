@@ -63,6 +63,68 @@ counting_outstanding(struct counting *c)
 	return atomic_load(&c->bytes);
 }
 
+struct poisoned_block {
+	struct poisoned_block *next;
+	unsigned char *p;
+	size_t size;
+};
+
+static void *
+poisoning_malloc(size_t size, void *ctx)
+{
+	struct poisoning *p = ctx;
+
+	return p->c.a.malloc(size, &p->c);
+}
+
+static void
+poisoning_free(void *block, size_t size, void *ctx)
+{
+	struct poisoning *p = ctx;
+	struct poisoned_block *b = malloc(sizeof(*b));
+
+	ck_assert_ptr_nonnull(block);
+	ck_assert_ptr_nonnull(b);
+	memset(block, POISON, size);
+	b->p = block;
+	b->size = size;
+	pthread_mutex_lock(&p->mu);
+	b->next = p->kept;
+	p->kept = b;
+	pthread_mutex_unlock(&p->mu);
+	atomic_fetch_sub(&p->c.bytes, size);
+	atomic_fetch_add(&p->c.frees, 1);
+}
+
+void
+poisoning_init(struct poisoning *p)
+{
+	counting_init(&p->c);
+	p->a.malloc = poisoning_malloc;
+	p->a.free = poisoning_free;
+	p->a.ctx = p;
+	pthread_mutex_init(&p->mu, NULL);
+	p->kept = NULL;
+}
+
+void
+poisoning_fini(struct poisoning *p)
+{
+	struct poisoned_block *b;
+	size_t i;
+
+	while ((b = p->kept) != NULL) {
+		for (i = 0; i < b->size; i++)
+			ck_assert_msg(b->p[i] == POISON,
+			    "byte %zu of a freed block of %zu was written after the free",
+			    i, b->size);
+		p->kept = b->next;
+		free(b->p);
+		free(b);
+	}
+	pthread_mutex_destroy(&p->mu);
+}
+
 syncmap_t *
 map_new(enum syncmap_policy policy, struct counting *c)
 {

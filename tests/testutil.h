@@ -7,6 +7,7 @@
 #define SYNCMAP_TESTUTIL_H
 
 #include <check.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +37,26 @@ void counting_fail_in(struct counting *c, long n);
 size_t counting_outstanding(struct counting *c);
 
 syncmap_t *map_new(enum syncmap_policy policy, struct counting *c);
+
+/*
+ * An allocator under which a use after free is seen at once, without a
+ * sanitizer: a freed block is filled with POISON and kept, never handed
+ * back to malloc (so never reused) until poisoning_fini.  Counts as
+ * struct counting does (and fails on demand through it).
+ */
+#define POISON 0xdb
+struct poisoned_block;
+struct poisoning {
+	struct counting c;              /* does the allocating and counting */
+	struct syncmap_allocator a;     /* what the map is given */
+	pthread_mutex_t mu;
+	struct poisoned_block *kept;
+};
+
+void poisoning_init(struct poisoning *p);
+/* Hands the kept blocks back to malloc; asserts that none was written
+ * after it was freed. */
+void poisoning_fini(struct poisoning *p);
 
 /* A plain map from short byte-string keys to values: the model. */
 #define REF_MAX 1536
