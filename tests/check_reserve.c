@@ -94,6 +94,20 @@ latecomer(void *arg)
 	return NULL;
 }
 
+/* With no section to be had, an iterator yields nothing (it could walk
+ * nothing safely) and says so in errno; ending it is still right. */
+static void *
+late_iterator(void *arg)
+{
+	syncmap_iter_t it;
+
+	errno = 0;
+	syncmap_iter_begin(shared, &it);
+	*(int *)arg = syncmap_iter_next(&it, NULL, NULL, NULL) == 0 && errno == ENOMEM;
+	syncmap_iter_end(&it);
+	return NULL;
+}
+
 START_TEST(test_reserve_and_limbo)
 {
 	struct counting c;
@@ -107,6 +121,9 @@ START_TEST(test_reserve_and_limbo)
 	ck_assert_int_eq(pthread_create(&late, NULL, latecomer, &rc), 0);
 	pthread_join(late, NULL);
 	ck_assert_int_eq(rc, -ENOMEM);
+	ck_assert_int_eq(pthread_create(&late, NULL, late_iterator, &rc), 0);
+	pthread_join(late, NULL);
+	ck_assert_int_eq(rc, 1);
 
 	/* The map retires old tables with no record to own them: limbo. */
 	retire_tables(50);
