@@ -20,8 +20,15 @@
  * most one operation in flight, so configurations stay few and the check
  * is linear in the history.
  *
+ * Iterators (-i): threads that loop over the map with syncmap_iter while
+ * the others run.  Each key a loop yields is recorded as a load that found
+ * the value yielded, stamped around its syncmap_iter_next call, and now
+ * and then the loop body deletes the key, recorded as a delete; so the
+ * values loops see are checked with everything else.  A loop that yields
+ * a key twice fails at once.
+ *
  * usage: lincheck [-t THREADS] [-k KEYS] [-n OPS] [-p classic|bounded] [-s SEED]
- *                 [-c CLEAR_EVERY] [-f]
+ *                 [-c CLEAR_EVERY] [-i ITERATORS] [-f]
  * -f corrupts one recorded load before checking, to show that the checker
  * rejects a history it should reject.
  */
@@ -61,10 +68,12 @@ struct worker {
 	struct op *ops;
 	long n;                    /* ops recorded (Clear records one per key) */
 	uint64_t *seen;            /* last value this thread saw, per key */
+	long loops;                /* iterators: loops run */
 };
 
 static atomic_uint_fast64_t stamp;
 static long clear_every;
+static atomic_long working;        /* threads of recorded ops still running */
 
 static unsigned long long
 rnd(unsigned long long *s)
@@ -132,6 +141,63 @@ run(void *arg)
 			w->seen[key] = o.arg2;
 		w->ops[w->n++] = o;
 	}
+	atomic_fetch_sub(&working, 1);
+	return NULL;
+}
+
+/* An iterator thread: loops over the map until the others are done, or
+ * until its record is full. */
+static void *
+iterate(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char *yielded = calloc((size_t)w->nkeys, 1);
+	uint64_t last_delete = 0;
+	syncmap_iter_t it;
+	const void *k;
+	size_t klen;
+	uint32_t key;
+	void *v;
+
+	while (atomic_load(&working) > 0 && w->n + 2 * w->nkeys <= w->nops) {
+		memset(yielded, 0, (size_t)w->nkeys);
+		syncmap_iter_begin(w->m, &it);
+		for (;;) {
+			struct op o = { .kind = LOAD, .thread = (uint16_t)w->id, .ret = 1 };
+
+			o.inv = atomic_fetch_add(&stamp, 1);
+			if (!syncmap_iter_next(&it, &k, &klen, &v))
+				break;
+			o.resp = atomic_fetch_add(&stamp, 1);
+			if (klen != sizeof(key)) {
+				fprintf(stderr, "lincheck: a loop yielded a key never stored\n");
+				exit(1);
+			}
+			memcpy(&key, k, sizeof(key));
+			if (key >= (uint64_t)w->nkeys || yielded[key]++) {
+				fprintf(stderr, "lincheck: a loop yielded key %u twice, or a "
+				    "key never stored\n", key);
+				exit(1);
+			}
+			o.key = key;
+			o.out = (uint64_t)v;
+			w->ops[w->n++] = o;
+			/* The others may be off the CPU while a loop runs:
+			 * delete only once they have made progress, or loops
+			 * alone would keep the map empty. */
+			if (o.resp > last_delete + 64 && rnd(&w->seed) % 4 == 0) {
+				o = (struct op){ .kind = DEL, .key = key, .thread = (uint16_t)w->id };
+				o.inv = atomic_fetch_add(&stamp, 1);
+				o.ret = (int8_t)syncmap_delete(w->m, k, klen);
+				o.resp = atomic_fetch_add(&stamp, 1);
+				last_delete = o.resp;
+				w->ops[w->n++] = o;
+			}
+		}
+		syncmap_iter_end(&it);
+		w->loops++;
+	}
+	free(yielded);
 	return NULL;
 }
 
@@ -326,7 +392,7 @@ check_key(const struct op *ops, long n, const struct op *all, long nall)
 int
 main(int argc, char **argv)
 {
-	long threads = 4, keys = 8, nops = 1000000, i, total = 0, start;
+	long threads = 4, keys = 8, nops = 1000000, iters = 0, i, total = 0, start, loops = 0;
 	enum syncmap_policy policy = SYNCMAP_BOUNDED;
 	unsigned long long seed = 1;
 	struct syncmap_options o = { 0 };
@@ -335,7 +401,7 @@ main(int argc, char **argv)
 	struct op *all;
 	int c, ok = 1, fault = 0;
 
-	while ((c = getopt(argc, argv, "t:k:n:p:s:c:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:k:n:p:s:c:i:f")) != -1) {
 		switch (c) {
 		case 't': threads = atol(optarg); break;
 		case 'k': keys = atol(optarg); break;
@@ -343,21 +409,24 @@ main(int argc, char **argv)
 		case 'p': policy = strcmp(optarg, "classic") == 0 ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED; break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'c': clear_every = atol(optarg); break;
+		case 'i': iters = atol(optarg); break;
 		case 'f': fault = 1; break;
 		default:
 			fprintf(stderr, "usage: %s [-t THREADS<=64] [-k KEYS] [-n OPS] "
-			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY]\n", argv[0]);
+			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-i ITERATORS]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (threads < 1 || threads > 64 || keys < 1 || nops < threads) {
+	if (threads < 1 || iters < 0 || threads + iters > 64 || keys < 1 || nops < threads) {
 		fprintf(stderr, "lincheck: bad arguments\n");
 		return 2;
 	}
 	o.policy = policy;
-	w = calloc((size_t)threads, sizeof(*w));
-	t = calloc((size_t)threads, sizeof(*t));
-	for (i = 0; i < threads; i++) {
+	/* Iterators come after the threads of recorded ops, with ids of
+	 * their own (the checker's threads), and records as long. */
+	w = calloc((size_t)(threads + iters), sizeof(*w));
+	t = calloc((size_t)(threads + iters), sizeof(*t));
+	for (i = 0; i < threads + iters; i++) {
 		w[i].m = syncmap_create(&o);
 		w[i].id = (int)i;
 		w[i].nops = nops / threads;
@@ -368,18 +437,20 @@ main(int argc, char **argv)
 		    sizeof(struct op));
 		w[i].seen = calloc((size_t)keys, sizeof(uint64_t));
 	}
-	for (i = 1; i < threads; i++) {         /* one map, shared */
+	for (i = 1; i < threads + iters; i++) { /* one map, shared */
 		syncmap_destroy(w[i].m);
 		w[i].m = w[0].m;
 	}
-	for (i = 0; i < threads; i++)
-		pthread_create(&t[i], NULL, run, &w[i]);
-	for (i = 0; i < threads; i++) {
+	atomic_store(&working, threads);
+	for (i = 0; i < threads + iters; i++)
+		pthread_create(&t[i], NULL, i < threads ? run : iterate, &w[i]);
+	for (i = 0; i < threads + iters; i++) {
 		pthread_join(t[i], NULL);
 		total += w[i].n;
+		loops += w[i].loops;
 	}
 	all = malloc((size_t)total * sizeof(*all));
-	for (i = 0, total = 0; i < threads; i++) {
+	for (i = 0, total = 0; i < threads + iters; i++) {
 		memcpy(all + total, w[i].ops, (size_t)w[i].n * sizeof(*all));
 		total += w[i].n;
 	}
@@ -400,11 +471,12 @@ main(int argc, char **argv)
 		ok = check_key(all + start, end - start, all, total);
 		start = end;
 	}
-	printf("lincheck: %ld operations on %ld keys by %ld threads (%s): %s\n", total, keys,
-	    threads, policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
+	printf("lincheck: %ld operations on %ld keys by %ld threads and %ld iterators "
+	    "(%ld loops) (%s): %s\n", total, keys, threads, iters, loops,
+	    policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
 	    ok ? "linearizable" : "NOT linearizable");
 	syncmap_destroy(w[0].m);
-	for (i = 0; i < threads; i++) {
+	for (i = 0; i < threads + iters; i++) {
 		free(w[i].ops);
 		free(w[i].seen);
 	}
