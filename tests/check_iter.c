@@ -66,6 +66,24 @@ index_of(const void *key, size_t klen)
 	return i;
 }
 
+/* A loop's state: the iterator and what it last yielded. */
+struct loop {
+	syncmap_iter_t it;
+	const void *key;
+	size_t klen;
+	void *v;
+};
+
+/* syncmap_iter_next, with *i the index of the key yielded. */
+static int
+loop_next(struct loop *l, long *i)
+{
+	if (!syncmap_iter_next(&l->it, &l->key, &l->klen, &l->v))
+		return 0;
+	*i = index_of(l->key, l->klen);
+	return 1;
+}
+
 /* Garbage is all freed once no section is open: after iter_end, one
  * stats call (which polls) must find nothing pending. */
 static void
@@ -74,16 +92,24 @@ assert_sections_closed(syncmap_t *m)
 	ck_assert_uint_eq(stats_of(m).pending_bytes, 0);
 }
 
+/* The end of a test on a map with a counting allocator: the invariants
+ * hold, no section is left open, and destroy gives every byte back. */
+static void
+finish(syncmap_t *m, struct counting *c)
+{
+	VERIFY(m);
+	assert_sections_closed(m);
+	syncmap_destroy(m);
+	ck_assert_uint_eq(counting_outstanding(c), 0);
+}
+
 /* ---- each key once ------------------------------------------------------ */
 
 START_TEST(test_every_key_once)
 {
 	struct counting c;
 	syncmap_t *m;
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen;
-	void *v;
+	struct loop l;
 	static unsigned char seen[N];
 	uint64_t promotions;
 	long i, n = 0;
@@ -96,25 +122,22 @@ START_TEST(test_every_key_once)
 	fill(m, N / 2, N);
 	promotions = stats_of(m).promotions;
 	memset(seen, 0, sizeof(seen));
-	syncmap_iter_begin(m, &it);
+	syncmap_iter_begin(m, &l.it);
 	ck_assert_uint_eq(stats_of(m).promotions, promotions + 1);
-	while (syncmap_iter_next(&it, &key, &klen, &v)) {
-		i = index_of(key, klen);
+	while (loop_next(&l, &i)) {
 		ck_assert_int_lt(i, N);
 		ck_assert_msg(!seen[i], "key %ld yielded twice", i);
-		ck_assert_ptr_eq(v, V(i));
+		ck_assert_ptr_eq(l.v, V(i));
 		seen[i] = 1;
 		n++;
 	}
 	ck_assert_int_eq(n, N);
 	/* 0 at the end, and 0 again. */
-	ck_assert_int_eq(syncmap_iter_next(&it, &key, &klen, &v), 0);
-	ck_assert_int_eq(syncmap_iter_next(&it, &key, &klen, &v), 0);
-	syncmap_iter_end(&it);
-	ck_assert_int_eq(syncmap_iter_next(&it, &key, &klen, &v), 0);
-	VERIFY(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	ck_assert_int_eq(syncmap_iter_next(&l.it, &l.key, &l.klen, &l.v), 0);
+	ck_assert_int_eq(syncmap_iter_next(&l.it, &l.key, &l.klen, &l.v), 0);
+	syncmap_iter_end(&l.it);
+	ck_assert_int_eq(syncmap_iter_next(&l.it, &l.key, &l.klen, &l.v), 0);
+	finish(m, &c);
 }
 END_TEST
 
@@ -125,10 +148,7 @@ START_TEST(test_delete_current)
 {
 	struct counting c;
 	syncmap_t *m;
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen;
-	void *v;
+	struct loop l;
 	static unsigned char seen[N];
 	long i, n = 0;
 
@@ -136,22 +156,18 @@ START_TEST(test_delete_current)
 	m = map_new((enum syncmap_policy)_i, &c);
 	fill(m, 0, N);
 	memset(seen, 0, sizeof(seen));
-	syncmap_iter_begin(m, &it);
-	while (syncmap_iter_next(&it, &key, &klen, &v)) {
-		i = index_of(key, klen);
+	syncmap_iter_begin(m, &l.it);
+	while (loop_next(&l, &i)) {
 		ck_assert_msg(!seen[i], "key %ld yielded twice", i);
-		ck_assert_ptr_eq(v, V(i));
+		ck_assert_ptr_eq(l.v, V(i));
 		seen[i] = 1;
 		n++;
-		ck_assert_int_eq(syncmap_delete(m, key, klen), 1);
+		ck_assert_int_eq(syncmap_delete(m, l.key, l.klen), 1);
 	}
-	syncmap_iter_end(&it);
+	syncmap_iter_end(&l.it);
 	ck_assert_int_eq(n, N);
 	ck_assert_uint_eq(stats_of(m).live, 0);
-	VERIFY(m);
-	assert_sections_closed(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	finish(m, &c);
 }
 END_TEST
 
@@ -160,26 +176,22 @@ END_TEST
 START_TEST(test_delete_others)
 {
 	syncmap_t *m = map_new((enum syncmap_policy)_i, NULL);
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen;
-	void *v;
+	struct loop l;
 	static unsigned char seen[N], gone[N];
 	long i;
 
 	fill(m, 0, N);
 	memset(seen, 0, sizeof(seen));
 	memset(gone, 0, sizeof(gone));
-	syncmap_iter_begin(m, &it);
-	while (syncmap_iter_next(&it, &key, &klen, &v)) {
-		i = index_of(key, klen);
+	syncmap_iter_begin(m, &l.it);
+	while (loop_next(&l, &i)) {
 		ck_assert_msg(!gone[i], "key %ld yielded after the body deleted it", i);
 		ck_assert_msg(!seen[i], "key %ld yielded twice", i);
 		seen[i] = 1;
 		ck_assert_int_eq(del(m, i ^ 1), 1);
 		gone[i ^ 1] = 1;
 	}
-	syncmap_iter_end(&it);
+	syncmap_iter_end(&l.it);
 	for (i = 0; i < N; i += 2)
 		ck_assert_msg(seen[i] + seen[i + 1] == 1, "pair %ld: %d yielded", i,
 		    seen[i] + seen[i + 1]);
@@ -194,36 +206,32 @@ END_TEST
 START_TEST(test_store_in_body)
 {
 	syncmap_t *m = map_new((enum syncmap_policy)_i, NULL);
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen;
-	void *v;
+	struct loop l;
 	static unsigned char seen[2 * N];
 	char k[KEYBUF];
 	long i, n = 0;
 
 	fill(m, 0, N);
 	memset(seen, 0, sizeof(seen));
-	syncmap_iter_begin(m, &it);
-	while (syncmap_iter_next(&it, &key, &klen, &v)) {
-		i = index_of(key, klen);
+	syncmap_iter_begin(m, &l.it);
+	while (loop_next(&l, &i)) {
 		ck_assert_int_lt(i, 2 * N);
 		ck_assert_msg(!seen[i], "key %ld yielded twice", i);
 		seen[i] = 1;
-		if (i >= N) {           /* a new key: may or may not be seen */
-			ck_assert_ptr_eq(v, V(i));
+		if (i >= N) {           /* a new l.key: may or may not be seen */
+			ck_assert_ptr_eq(l.v, V(i));
 			continue;
 		}
 		n++;
-		ck_assert_ptr_eq(v, seen[(i + N - 1) % N] ? U(i) : V(i));
+		ck_assert_ptr_eq(l.v, seen[(i + N - 1) % N] ? U(i) : V(i));
 		put(m, N + i, V(N + i));
 		put(m, (i + 1) % N, U((i + 1) % N));
 	}
-	syncmap_iter_end(&it);
+	syncmap_iter_end(&l.it);
 	ck_assert_int_eq(n, N);
 	for (i = 0; i < 2 * N; i++) {
-		ck_assert_int_eq(syncmap_load(m, k, key_of(k, i), &v), 1);
-		ck_assert_ptr_eq(v, i < N ? U(i) : V(i));
+		ck_assert_int_eq(syncmap_load(m, k, key_of(k, i), &l.v), 1);
+		ck_assert_ptr_eq(l.v, i < N ? U(i) : V(i));
 	}
 	VERIFY(m);
 	syncmap_destroy(m);
@@ -235,18 +243,14 @@ START_TEST(test_clear_in_body)
 {
 	struct counting c;
 	syncmap_t *m;
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen;
-	void *v;
+	struct loop l;
 	long i, n = 0, after = 0;
 
 	counting_init(&c);
 	m = map_new((enum syncmap_policy)_i, &c);
 	fill(m, 0, 1000);
-	syncmap_iter_begin(m, &it);
-	while (syncmap_iter_next(&it, &key, &klen, &v)) {
-		i = index_of(key, klen);
+	syncmap_iter_begin(m, &l.it);
+	while (loop_next(&l, &i)) {
 		if (++n < 10)
 			continue;
 		if (n == 10) {
@@ -260,14 +264,11 @@ START_TEST(test_clear_in_body)
 		    "key %ld yielded after Clear deleted it", i);
 		after++;
 	}
-	syncmap_iter_end(&it);
+	syncmap_iter_end(&l.it);
 	ck_assert_int_ge(n, 10);
 	ck_assert_int_le(after, 110);
 	ck_assert_uint_eq(stats_of(m).live, 110);
-	VERIFY(m);
-	assert_sections_closed(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	finish(m, &c);
 }
 END_TEST
 
@@ -322,10 +323,7 @@ START_TEST(test_churn)
 	struct churn ch[THREADS];
 	pthread_t t[THREADS];
 	atomic_bool stop = false;
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen;
-	void *v;
+	struct loop l;
 	static unsigned char seen[STABLE + CHURN];
 	long i, round, rounds = 40 / test_scale(), stable;
 	int j;
@@ -338,29 +336,28 @@ START_TEST(test_churn)
 	for (round = 0; round < rounds; round++) {
 		memset(seen, 0, sizeof(seen));
 		stable = 0;
-		syncmap_iter_begin(m, &it);
-		while (syncmap_iter_next(&it, &key, &klen, &v)) {
-			i = index_of(key, klen);
+		syncmap_iter_begin(m, &l.it);
+		while (loop_next(&l, &i)) {
 			if (i >= STABLE + CHURN) {
-				/* A churner's passing key: seen at most once
+				/* A churner's passing l.key: seen at most once
 				 * is all that can be said; it is unique. */
-				ck_assert_ptr_null(v);
+				ck_assert_ptr_null(l.v);
 				continue;
 			}
 			ck_assert_msg(!seen[i], "key %ld yielded twice", i);
 			seen[i] = 1;
 			if (i < STABLE) {
-				ck_assert_ptr_eq(v, V(i));
+				ck_assert_ptr_eq(l.v, V(i));
 				stable++;
 			} else {
-				ck_assert_msg(v == V(i) || v == U(i),
+				ck_assert_msg(l.v == V(i) || l.v == U(i),
 				    "key %ld: a value it never held", i);
 				/* Odd rounds delete in the body as well. */
 				if (round & 1)
-					ck_assert_int_ge(syncmap_delete(m, key, klen), 0);
+					ck_assert_int_ge(syncmap_delete(m, l.key, l.klen), 0);
 			}
 		}
-		syncmap_iter_end(&it);
+		syncmap_iter_end(&l.it);
 		ck_assert_int_eq(stable, STABLE);
 	}
 	atomic_store(&stop, true);
@@ -398,9 +395,7 @@ START_TEST(test_break_then_end)
 	/* A second end is harmless, and next after end yields nothing. */
 	syncmap_iter_end(&it);
 	ck_assert_int_eq(syncmap_iter_next(&it, &key, &klen, NULL), 0);
-	VERIFY(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	finish(m, &c);
 }
 END_TEST
 
@@ -643,25 +638,23 @@ START_TEST(test_key_valid_after_delete)
 {
 	struct poisoning pz;
 	syncmap_t *m = poisoned_map(&pz, (enum syncmap_policy)_i);
-	syncmap_iter_t it;
-	const void *key;
-	size_t klen, before;
-	void *v;
+	struct loop l;
+	size_t before;
 	long i, n = 0;
 
 	fill(m, 0, 1000);
 	before = poisoned_blocks(&pz);
-	syncmap_iter_begin(m, &it);
-	while (syncmap_iter_next(&it, &key, &klen, &v)) {
-		if ((i = index_of(key, klen)) >= FRESH)
+	syncmap_iter_begin(m, &l.it);
+	while (loop_next(&l, &i)) {
+		if (i >= FRESH)
 			continue;
-		ck_assert_int_eq(syncmap_delete(m, key, klen), 1);
+		ck_assert_int_eq(syncmap_delete(m, l.key, l.klen), 1);
 		try_to_free(m, i);
-		assert_key_intact(key, klen, i);
-		ck_assert_ptr_eq(v, V(i));
+		assert_key_intact(l.key, l.klen, i);
+		ck_assert_ptr_eq(l.v, V(i));
 		n++;
 	}
-	syncmap_iter_end(&it);
+	syncmap_iter_end(&l.it);
 	ck_assert_int_eq(n, 1000);
 	(void)stats_of(m);
 	ck_assert_uint_ge(poisoned_blocks(&pz) - before, 1000);
