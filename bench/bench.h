@@ -46,6 +46,9 @@ struct impl {
 	                         uintptr_t new);
 	bool (*compare_and_delete)(void *m, const void *k, size_t kl, uintptr_t old);
 	void (*range)(void *m, bench_range_fn *fn, void *arg);
+	/* Optional: Range as a loop (libsyncmap's syncmap_iter), for the
+	 * Iterate benchmark beside Range. */
+	void (*iterate)(void *m, bench_range_fn *fn, void *arg);
 	void (*clear)(void *m);
 	/* Optional.  With no other thread in the map: free what awaits
 	 * reclamation. */

@@ -5,6 +5,9 @@
  * Byte 0 picks the policy and a capacity hint.  Then every three bytes are
  * one operation: an opcode, a key index (16 keys of 0 to 15 bytes, NUL
  * bytes included) and a value index (8 values, NULL included).  One
+ * opcode runs a syncmap_iter loop, whose body (picked by the value byte)
+ * deletes the current key, deletes the operation's key, clears the map or
+ * breaks off, each checked against the model as it goes.  One
  * opcode makes the map's next allocation fail, so that -ENOMEM paths are
  * fuzzed too: the failing call must leave the model's view intact.  The
  * map's internal self-check runs every 16 operations, and at the end the
@@ -79,6 +82,54 @@ visit(const void *key, size_t klen, void *value, void *arg)
 	return 0;
 }
 
+/*
+ * A loop over the map.  mode 0 only looks, 1 deletes each key it is shown,
+ * 2 deletes key ki at the first visit, 3 clears the map at the first
+ * visit; after stop keys (0: never) it breaks off.  Each key yielded must
+ * be present in the model, with its value, and not yielded before; a loop
+ * that ran to the end must have yielded every key still present.
+ */
+static void
+iterate(syncmap_t *m, struct model *md, unsigned ki, unsigned mode,
+        unsigned stop)
+{
+	syncmap_iter_t it;
+	unsigned char k[NKEYS];
+	const void *key;
+	size_t klen, step = md->step, n = 0;
+	void *v;
+	int ended = 1;
+
+	memset(md->seen, 0, sizeof(md->seen));
+	syncmap_iter_begin(m, &it);
+	while (syncmap_iter_next(&it, &key, &klen, &v)) {
+		CHECK(klen < NKEYS);
+		key_of((unsigned)klen, k, &klen);
+		CHECK(memcmp(key, k, klen) == 0);
+		CHECK(md->present[klen] && md->value[klen] == v && !md->seen[klen]);
+		md->seen[klen] = 1;
+		if (mode == 1) {
+			CHECK(syncmap_delete(m, key, klen) == 1);
+			md->present[klen] = 0;
+		} else if (mode == 2 && n == 0) {
+			key_of(ki, k, &klen);
+			CHECK(syncmap_delete(m, k, klen) == md->present[ki]);
+			md->present[ki] = 0;
+		} else if (mode == 3 && n == 0) {
+			CHECK(syncmap_clear(m) == 0);
+			memset(md->present, 0, sizeof(md->present));
+		}
+		if (++n == stop) {
+			ended = 0;
+			break;
+		}
+	}
+	CHECK(!ended || syncmap_iter_next(&it, NULL, NULL, NULL) == 0);
+	syncmap_iter_end(&it);
+	for (klen = 0; ended && klen < NKEYS; klen++)
+		CHECK(md->seen[klen] || !md->present[klen]);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -103,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((m = syncmap_create(&o)) == NULL)
 		abort();
 	for (i = 1; i + 3 <= size; i += 3, step++) {
-		unsigned op = data[i] % 13, ki = data[i + 1] % NKEYS;
+		unsigned op = data[i] % 14, ki = data[i + 1] % NKEYS;
 		void *v = values[data[i + 2] % 8], *cur = md.value[ki];
 		int present = md.present[ki];
 
@@ -174,6 +225,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 11:
 			CHECK(syncmap_clear(m) == 0);
 			memset(md.present, 0, sizeof(md.present));
+			break;
+		case 13:
+			md.step = step;
+			iterate(m, &md, ki, data[i + 2] % 4, data[i + 2] / 4 % 8);
 			break;
 		default:
 			fail_next = 1;                  /* the next allocation fails */

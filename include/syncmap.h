@@ -137,6 +137,54 @@ typedef int (*syncmap_range_fn)(const void *key, size_t klen, void *value,
  * short. */
 SYNCMAP_API int syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg);
 
+/* An iterator: Range as a loop, in storage the caller provides (on the
+ * stack, say).  Its contents are the library's. */
+typedef struct syncmap_iter {
+	uintptr_t opaque[16];
+} syncmap_iter_t;
+
+/* Starts an iteration of m: promotes like syncmap_range, then opens a
+ * read-side section that the iterator holds until syncmap_iter_end.  Never
+ * fails: with m NULL the iterator yields nothing, and so it does (with
+ * errno set to ENOMEM) in the one case where every other call would
+ * return -ENOMEM, a thread's first call with no epoch record to be had.
+ *
+ *	syncmap_iter_t it;
+ *	const void *key;
+ *	size_t klen;
+ *	void *value;
+ *
+ *	syncmap_iter_begin(m, &it);
+ *	while (syncmap_iter_next(&it, &key, &klen, &value))
+ *		if (expired(value))
+ *			syncmap_delete(m, key, klen);
+ *	syncmap_iter_end(&it);
+ *
+ * Everything syncmap_range promises holds: no key is yielded twice, a key
+ * present and untouched for the whole loop is yielded, and its value is
+ * the one it holds when the loop reaches it.  The loop body may call any
+ * function on any map but syncmap_destroy: delete the current key or
+ * another, store, clear, run another iterator or syncmap_range.
+ * Iterators, on one map or several, may be open together on one thread
+ * and ended in any order.  Each must be ended on the thread that began
+ * it, before that thread exits and before its map is destroyed.  While
+ * one is open, memory retired by any map cannot be freed: keep loops
+ * short. */
+SYNCMAP_API void syncmap_iter_begin(syncmap_t *m, syncmap_iter_t *it);
+
+/* Returns 1 with the next key (*key, *klen) and its value (*value), or 0
+ * at the end, and 0 again on every later call.  key, klen and value may
+ * be NULL.  The key bytes and the value stay valid until the next call on
+ * the iterator or its end, even if the loop body deleted the key or
+ * cleared the map. */
+SYNCMAP_API int syncmap_iter_next(syncmap_iter_t *it, const void **key,
+                                  size_t *klen, void **value);
+
+/* Ends the iteration and closes its section.  Required after
+ * syncmap_iter_begin, whether the loop ran to the end or broke off.
+ * After it, syncmap_iter_next returns 0. */
+SYNCMAP_API void syncmap_iter_end(syncmap_iter_t *it);
+
 /* Go: Clear.  Deletes every key.  Returns 0.  Allocates nothing. */
 SYNCMAP_API int syncmap_clear(syncmap_t *m);
 

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "iter.h"
 #include "map.h"
 
 /*
@@ -500,57 +501,22 @@ syncmap_compare_and_delete(syncmap_t *m, const void *key, size_t klen,
 	return rc;
 }
 
-/* A random number for Range's walk: the map's seeded hash of a count. */
-static uint64_t
-walk_random(struct syncmap *m)
-{
-	static __thread uint64_t walks;
-
-	walks++;
-	return syncmap__hash(m->seed, &walks, sizeof(walks));
-}
-
-/* Go: Range. */
+/* Go: Range, over the walk that syncmap_iter runs too (iter.h). */
 int
 syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 {
-	struct reader *rec;
-	const struct slot *s;
-	struct table *t;
-	struct walk w;
-	uintptr_t rw;
-	void *raw;
-	int rc = 0;
+	struct iter it;
+	struct entry *e;
+	void *value;
+	int rc;
 
 	if (m == NULL || fn == NULL)
 		return -EINVAL;
-	if ((rec = reader_enter()) == NULL)
-		return -ENOMEM;
-	rw = load_read(m);
-	if (rw & AMENDED) {
-		/* Go: "m.Range is O(N) anyway", so it promotes dirty first
-		 * and then walks read without the lock. */
-		syncmap__lock(m);
-		if (load_read(m) & AMENDED)
-			syncmap__promote_locked(m);
-		syncmap__unlock(m);
-		rw = load_read(m);
-	}
-	/* The section keeps this snapshot alive while fn runs, whatever fn
-	 * does to the map.  The order is random, as Go's map iteration is:
-	 * with linear probing, callers that always delete the first key they
-	 * are shown (Go's AdversarialDelete) would otherwise eat the runs of
-	 * occupied slots from their heads and pack the keys into long runs,
-	 * which every lookup of an absent key then walks. */
-	t = table_of(rw);
-	w = table_walk(walk_random(m));
-	while ((s = table_walk_next(t, &w)) != NULL) {
-		if ((raw = entry_load(s->e)) == NULL)
-			continue;
-		if ((rc = fn(s->e->key, s->e->klen, decode(raw), arg)) != 0)
-			break;
-	}
-	syncmap__leave(m, rec);
+	if ((rc = syncmap__iter_open(m, &it)) != 0)
+		return rc;
+	while (rc == 0 && (e = iter_step(&it, &value)) != NULL)
+		rc = fn(e->key, e->klen, value, arg);
+	syncmap__iter_close(&it);
 	return rc;
 }
 

@@ -27,8 +27,15 @@
  * and misses bring dirty copies and promotions, all while the history is
  * recorded.  At the end the run prints what it exercised (syncmap_stats).
  *
+ * Iterators (-i): threads that loop over the map with syncmap_iter while
+ * the others run.  Each key a loop yields is recorded as a load that found
+ * the value yielded, stamped around its syncmap_iter_next call, and now
+ * and then the loop body deletes the key, recorded as a delete; so the
+ * values loops see are checked with everything else.  A loop that yields
+ * a key twice fails at once.
+ *
  * usage: lincheck [-t THREADS] [-k KEYS] [-n OPS] [-p classic|bounded] [-s SEED]
- *                 [-c CLEAR_EVERY] [-w WIDE] [-f]
+ *                 [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-f]
  * -f corrupts one recorded load before checking, to show that the checker
  * rejects a history it should reject.
  */
@@ -69,6 +76,7 @@ struct worker {
 	struct op *ops;
 	long n, cap;               /* ops recorded (Clear records one per key) */
 	uint64_t *seen;            /* last value this thread saw, per key */
+	long loops;                /* iterators: loops run */
 };
 
 /* Operations of a thread per phase: long enough for hundreds of deletes
@@ -82,6 +90,7 @@ struct worker {
 
 static atomic_uint_fast64_t stamp;
 static long clear_every;
+static atomic_long working;        /* threads of recorded ops still running */
 
 /* Room for one more operation, or one per key ever used for a Clear. */
 static void
@@ -106,12 +115,20 @@ rnd(unsigned long long *s)
 	return *s * 2685821657736338717ULL;
 }
 
+/* Keys 0 to key_span - 1 are the ones a worker may touch: the hot ones
+ * and those of the delete-heavy phases. */
+static long
+key_span(const struct worker *w)
+{
+	return w->nkeys > WIDE_SPAN(w->wide) ? w->nkeys : WIDE_SPAN(w->wide);
+}
+
 static void *
 run(void *arg)
 {
 	struct worker *w = arg;
 	uint64_t seq = 0, inv, resp;
-	long i, k, used = w->nkeys > WIDE_SPAN(w->wide) ? w->nkeys : WIDE_SPAN(w->wide);
+	long i, k, used = key_span(w);
 
 	for (i = 0; i < w->nops; i++) {
 		struct op o = { 0 };
@@ -175,6 +192,64 @@ run(void *arg)
 		reserve(w, 1);
 		w->ops[w->n++] = o;
 	}
+	atomic_fetch_sub(&working, 1);
+	return NULL;
+}
+
+/* An iterator thread: loops over the map until the others are done, or
+ * until its record is full. */
+static void *
+iterate(void *arg)
+{
+	struct worker *w = arg;
+	long span = key_span(w);
+	unsigned char *yielded = calloc((size_t)span, 1);
+	uint64_t last_delete = 0;
+	syncmap_iter_t it;
+	const void *k;
+	size_t klen;
+	uint32_t key;
+	void *v;
+
+	while (atomic_load(&working) > 0 && w->n + 2 * span <= w->nops) {
+		memset(yielded, 0, (size_t)span);
+		syncmap_iter_begin(w->m, &it);
+		for (;;) {
+			struct op o = { .kind = LOAD, .thread = (uint16_t)w->id, .ret = 1 };
+
+			o.inv = atomic_fetch_add(&stamp, 1);
+			if (!syncmap_iter_next(&it, &k, &klen, &v))
+				break;
+			o.resp = atomic_fetch_add(&stamp, 1);
+			if (klen != sizeof(key)) {
+				fprintf(stderr, "lincheck: a loop yielded a key never stored\n");
+				exit(1);
+			}
+			memcpy(&key, k, sizeof(key));
+			if (key >= (uint64_t)span || yielded[key]++) {
+				fprintf(stderr, "lincheck: a loop yielded key %u twice, or a "
+				    "key never stored\n", key);
+				exit(1);
+			}
+			o.key = key;
+			o.out = (uint64_t)v;
+			w->ops[w->n++] = o;
+			/* The others may be off the CPU while a loop runs:
+			 * delete only once they have made progress, or loops
+			 * alone would keep the map empty. */
+			if (o.resp > last_delete + 64 && rnd(&w->seed) % 4 == 0) {
+				o = (struct op){ .kind = DEL, .key = key, .thread = (uint16_t)w->id };
+				o.inv = atomic_fetch_add(&stamp, 1);
+				o.ret = (int8_t)syncmap_delete(w->m, k, klen);
+				o.resp = atomic_fetch_add(&stamp, 1);
+				last_delete = o.resp;
+				w->ops[w->n++] = o;
+			}
+		}
+		syncmap_iter_end(&it);
+		w->loops++;
+	}
+	free(yielded);
 	return NULL;
 }
 
@@ -369,7 +444,7 @@ check_key(const struct op *ops, long n, const struct op *all, long nall)
 int
 main(int argc, char **argv)
 {
-	long threads = 4, keys = 8, nops = 1000000, wide = 256, i, total = 0, start;
+	long threads = 4, keys = 8, nops = 1000000, wide = 256, iters = 0, i, total = 0, start, loops = 0;
 	enum syncmap_policy policy = SYNCMAP_BOUNDED;
 	unsigned long long seed = 1;
 	struct syncmap_options o = { 0 };
@@ -379,7 +454,7 @@ main(int argc, char **argv)
 	struct op *all;
 	int c, ok = 1, fault = 0;
 
-	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:i:f")) != -1) {
 		switch (c) {
 		case 't': threads = atol(optarg); break;
 		case 'k': keys = atol(optarg); break;
@@ -388,21 +463,24 @@ main(int argc, char **argv)
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'c': clear_every = atol(optarg); break;
 		case 'w': wide = atol(optarg); break;
+		case 'i': iters = atol(optarg); break;
 		case 'f': fault = 1; break;
 		default:
 			fprintf(stderr, "usage: %s [-t THREADS<=64] [-k KEYS] [-n OPS] "
-			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-w WIDE] [-f]\n", argv[0]);
+			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-f]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (threads < 1 || threads > 64 || keys < 1 || wide < 0 || nops < threads) {
+	if (threads < 1 || iters < 0 || threads + iters > 64 || keys < 1 || wide < 0 || nops < threads) {
 		fprintf(stderr, "lincheck: bad arguments\n");
 		return 2;
 	}
 	o.policy = policy;
-	w = calloc((size_t)threads, sizeof(*w));
-	t = calloc((size_t)threads, sizeof(*t));
-	for (i = 0; i < threads; i++) {
+	/* Iterators come after the threads of recorded ops, with ids of
+	 * their own (the checker's threads), and records as long. */
+	w = calloc((size_t)(threads + iters), sizeof(*w));
+	t = calloc((size_t)(threads + iters), sizeof(*t));
+	for (i = 0; i < threads + iters; i++) {
 		w[i].m = syncmap_create(&o);
 		w[i].id = (int)i;
 		w[i].nops = nops / threads;
@@ -414,19 +492,21 @@ main(int argc, char **argv)
 		w[i].seen = calloc((size_t)(keys > WIDE_SPAN(wide) ? keys : WIDE_SPAN(wide)),
 		    sizeof(uint64_t));
 	}
-	for (i = 1; i < threads; i++) {         /* one map, shared */
+	for (i = 1; i < threads + iters; i++) { /* one map, shared */
 		syncmap_destroy(w[i].m);
 		w[i].m = w[0].m;
 	}
-	for (i = 0; i < threads; i++)
-		pthread_create(&t[i], NULL, run, &w[i]);
-	for (i = 0; i < threads; i++) {
+	atomic_store(&working, threads);
+	for (i = 0; i < threads + iters; i++)
+		pthread_create(&t[i], NULL, i < threads ? run : iterate, &w[i]);
+	for (i = 0; i < threads + iters; i++) {
 		pthread_join(t[i], NULL);
 		total += w[i].n;
+		loops += w[i].loops;
 	}
 	syncmap_stats(w[0].m, &st);
 	all = malloc((size_t)total * sizeof(*all));
-	for (i = 0, total = 0; i < threads; i++) {
+	for (i = 0, total = 0; i < threads + iters; i++) {
 		memcpy(all + total, w[i].ops, (size_t)w[i].n * sizeof(*all));
 		total += w[i].n;
 	}
@@ -448,7 +528,8 @@ main(int argc, char **argv)
 		start = end;
 	}
 	printf("lincheck: %ld operations on %ld keys (%ld in delete-heavy phases) by %ld "
-	    "threads (%s): %s\n", total, keys, wide, threads,
+	    "threads and %ld iterators (%ld loops) (%s): %s\n", total, keys, wide, threads,
+	    iters, loops,
 	    policy == SYNCMAP_CLASSIC ? "classic" : "bounded",
 	    ok ? "linearizable" : "NOT linearizable");
 	printf("lincheck: exercised %llu promotions, %llu dirty_copies, %llu compactions, "
@@ -456,7 +537,7 @@ main(int argc, char **argv)
 	    (unsigned long long)st.dirty_copies, (unsigned long long)st.compactions,
 	    (unsigned long long)st.misses);
 	syncmap_destroy(w[0].m);
-	for (i = 0; i < threads; i++) {
+	for (i = 0; i < threads + iters; i++) {
 		free(w[i].ops);
 		free(w[i].seen);
 	}
