@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -182,6 +183,8 @@ START_TEST(test_failing_allocator_deletes)
 		if (rep < 2)
 			syncmap_destroy(m);
 	}
+	printf("%d deletes on %d keys: %.4f s with a failing allocator, %.4f s "
+	    "normally (%.1fx)\n", DELETES, DEL_KEYS, failing, normal, failing / normal);
 	ck_assert_msg(failing <= 20 * normal,
 	    "%d deletes: %.4f s with a failing allocator, %.4f s normally (%.1fx)",
 	    DELETES, failing, normal, failing / normal);
