@@ -70,26 +70,16 @@ has_garbage(struct syncmap *m)
 	return atomic_load_explicit(&m->mem.pending, memory_order_relaxed) != 0;
 }
 
-/* Every poll comes here, so that polled_pending says what the last one
- * left (relaxed: a count, written under the mutex). */
-static void
-poll_locked(struct syncmap *m)
-{
-	syncmap__reclaim_poll(&m->gc);
-	atomic_store_explicit(&m->polled_pending,
-	    atomic_load_explicit(&m->mem.pending, memory_order_relaxed),
-	    memory_order_relaxed);
-}
-
 /*
  * Garbage past half the live weight + 64 KiB must go before the call
  * returns (rule 6d): compaction keeps the rest of the heap under twice
  * the live weight + 128 KiB, and the bound allows one more live weight +
  * 128 KiB.  A poll inside a call's own section cannot free what that
  * section might see, so this one runs after it, in syncmap__leave.  It
- * polls again only once garbage has grown since the last poll: a poll
- * that others' sections kept from freeing is not retried by every call
- * (O(threads) each), only by the next retire or the 64th-call offer.
+ * polls only if garbage changed since the last such poll: one that
+ * others' sections kept from freeing is not retried by every call
+ * (O(threads) each), only after the next retire or poll, or at the
+ * 64th-call offer.
  */
 #define GARBAGE_SLACK ((size_t)64 << 10)
 
@@ -98,7 +88,7 @@ garbage_over(struct syncmap *m)
 {
 	size_t pending = atomic_load_explicit(&m->mem.pending, memory_order_relaxed);
 
-	return pending > atomic_load_explicit(&m->polled_pending,
+	return pending != atomic_load_explicit(&m->polled_pending,
 	    memory_order_relaxed) &&
 	    pending > counter_of(&m->live_weight) / 2 + GARBAGE_SLACK;
 }
@@ -118,7 +108,7 @@ syncmap__unlock(struct syncmap *m)
 {
 	housekeep_locked(m, 1);
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
-		poll_locked(m);
+		syncmap__reclaim_poll(&m->gc);
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -142,7 +132,11 @@ syncmap__leave(struct syncmap *m, ck_epoch_record_t *rec)
 		return;
 	if (offer)
 		housekeep_locked(m, OFFER_CALLS);
-	poll_locked(m);
+	syncmap__reclaim_poll(&m->gc);
+	/* Relaxed: a count, written under the mutex (garbage_over). */
+	atomic_store_explicit(&m->polled_pending,
+	    atomic_load_explicit(&m->mem.pending, memory_order_relaxed),
+	    memory_order_relaxed);
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -334,7 +328,7 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 	if (m == NULL || out == NULL)
 		return -EINVAL;
 	syncmap__lock(m);
-	poll_locked(m);
+	syncmap__reclaim_poll(&m->gc);
 	/* entries is exact under the mutex; live may be a count ahead of
 	 * it for a moment (a revival counting before the racing delete). */
 	live = counter_of(&m->live);

@@ -56,12 +56,12 @@ struct syncmap {
 	unsigned int lock_ops;
 	/* A compaction whose table could not be had is put off (bounded.c):
 	 * not due again before dead reaches retry_dead (read without the
-	 * mutex, hence atomic) or retry_calls more calls have been counted;
-	 * 0 when none is put off. */
+	 * mutex, hence atomic; relaxed, as the counters) or retry_calls more
+	 * calls have been counted; 0 when none is put off. */
 	_Atomic size_t retry_dead;
 	size_t retry_calls;
-	/* pending after the last poll: the end of a call polls again only
-	 * once garbage has grown past it (map.c). */
+	/* pending after the last poll at the end of a call: the next such
+	 * poll waits for garbage to change (map.c, garbage_over). */
 	_Atomic size_t polled_pending;
 	struct syncmap *fork_prev, *fork_next;  /* the registry (map.c) */
 	struct mem mem;

@@ -108,6 +108,8 @@ START_TEST(test_bound_store_range)
 			worst_limit = limit;
 		}
 	}
+	printf("store + Range%s, %zu steps: the allocator held at most %.2fx the bound\n",
+	    adversarial ? " + delete" : "", steps, (double)worst / (double)worst_limit);
 	ck_assert_msg(worst <= worst_limit,
 	    "the allocator held %zu bytes, %.2fx the bound %zu", worst,
 	    (double)worst / (double)worst_limit, worst_limit);
