@@ -423,8 +423,12 @@ START_TEST(test_fork_with_storing_threads)
 		usleep(2000);
 		pid = fork();
 		ck_assert_int_ge(pid, 0);
-		if (pid == 0)
-			_exit(child_calls(m));
+		if (pid == 0) {
+			/* The child is the map's only user now: it may destroy it. */
+			status = child_calls(m);
+			syncmap_destroy(m);
+			_exit(status);
+		}
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		if (WIFSIGNALED(status))
 			hung++;
