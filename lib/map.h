@@ -62,7 +62,7 @@ struct syncmap {
 	size_t retry_calls;
 	/* pending after the last poll at the end of a call: the next such
 	 * poll waits for garbage to change (map.c, garbage_over). */
-	_Atomic size_t polled_pending;
+	size_t polled_pending;
 	struct syncmap *fork_prev, *fork_next;  /* the registry (map.c) */
 	struct mem mem;
 	struct reclaim gc;
