@@ -74,27 +74,27 @@ has_garbage(struct syncmap *m)
  * Garbage past half the live weight + 64 KiB must go before the call
  * returns (rule 6d): compaction keeps the rest of the heap under twice
  * the live weight + 128 KiB, and the bound allows one more live weight +
- * 128 KiB.  Only a locked section retires garbage, so its unlock checks,
- * and marks the map for the end of the call: a poll inside the call's own
- * section cannot free what that section might see, so this one runs
- * after it, in syncmap__leave, and lock-free calls pay one thread-local
- * load for it.  It polls only if garbage changed since the last such
- * poll: one that others' sections kept from freeing is not retried by
- * every locked call (O(threads) each), only after the next retire or
- * poll, or at the 64th-call offer.
+ * 128 KiB.  Only locked sections retire garbage and polls free it, so
+ * each of them sets poll_wanted from the check; the end of every call
+ * reads it, and polls through the trylock after the call's own section
+ * has closed (a poll inside it cannot free what the section might see).
+ * While other threads' sections keep a poll from freeing enough, the flag
+ * stays set, so whichever call ends next polls again: the last call
+ * before the map goes quiet frees what no section holds any more.
  */
 #define GARBAGE_SLACK ((size_t)64 << 10)
 
-static __thread struct syncmap *poll_due __attribute__((tls_model("initial-exec")));
-
-/* Under the mutex. */
-static inline bool
-garbage_over(struct syncmap *m)
+/* Under the mutex.  Relaxed: a stale false delays the poll to a later
+ * call's end (at the latest the 64th-call offer), a stale true costs one
+ * trylock. */
+static void
+check_garbage_locked(struct syncmap *m)
 {
 	size_t pending = atomic_load_explicit(&m->mem.pending, memory_order_relaxed);
+	bool over = pending > counter_of(&m->live_weight) / 2 + GARBAGE_SLACK;
 
-	return pending != m->polled_pending &&
-	    pending > counter_of(&m->live_weight) / 2 + GARBAGE_SLACK;
+	if (over != atomic_load_explicit(&m->poll_wanted, memory_order_relaxed))
+		atomic_store_explicit(&m->poll_wanted, over, memory_order_relaxed);
 }
 
 /* The policy's part of housekeeping, for calls calls (map.h). */
@@ -106,16 +106,15 @@ housekeep_locked(struct syncmap *m, size_t calls)
 }
 
 /* The policy's hook first (it may retire garbage), then a poll of the
- * map's garbage every 8th time while it has some (rule 6a), and the mark
- * for rule 6d. */
+ * map's garbage every 8th time while it has some (rule 6a), then rule
+ * 6d's check. */
 void
 syncmap__unlock(struct syncmap *m)
 {
 	housekeep_locked(m, 1);
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
 		syncmap__reclaim_poll(&m->gc);
-	if (garbage_over(m))
-		poll_due = m;
+	check_garbage_locked(m);
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -128,25 +127,22 @@ syncmap__unlock(struct syncmap *m)
  * put off (rule 6c): every 64th call of a thread offers, if the mutex is
  * free, to do both.  And garbage over its share goes now (rule 6d).
  * Either way after the call's section has closed, through the trylock,
- * so that a lookup never waits for the mutex (if it is held, its holder
- * checks again at its own unlock).
+ * so that a lookup never waits for the mutex (its holder checks again at
+ * its own unlock).
  */
 void
 syncmap__leave(struct syncmap *m, ck_epoch_record_t *rec)
 {
 	bool offer = reader_exit(rec) && (has_garbage(m) || bounded_put_off(m));
-	bool due = poll_due == m;
 
-	if (!offer && !due)
+	if (!offer && !atomic_load_explicit(&m->poll_wanted, memory_order_relaxed))
 		return;
-	poll_due = NULL;
 	if (pthread_mutex_trylock(&m->mu) != 0)
 		return;
 	if (offer)
 		housekeep_locked(m, OFFER_CALLS);
 	syncmap__reclaim_poll(&m->gc);
-	m->polled_pending = atomic_load_explicit(&m->mem.pending,
-	    memory_order_relaxed);
+	check_garbage_locked(m);
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -288,6 +284,7 @@ syncmap_create(const struct syncmap_options *opts)
 	atomic_init(&m->live_weight, 0);
 	atomic_init(&m->entries, 0);
 	atomic_init(&m->retry_dead, 0);
+	atomic_init(&m->poll_wanted, false);
 	m->policy = opts->policy;
 	m->hint = opts->capacity_hint;
 	if (m->policy == SYNCMAP_BOUNDED && m->hint > BOUNDED_HINT_MAX)
@@ -338,6 +335,7 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 		return -EINVAL;
 	syncmap__lock(m);
 	syncmap__reclaim_poll(&m->gc);
+	check_garbage_locked(m);
 	/* entries is exact under the mutex; live may be a count ahead of
 	 * it for a moment (a revival counting before the racing delete). */
 	live = counter_of(&m->live);

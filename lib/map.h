@@ -35,6 +35,9 @@ struct syncmap {
 	uint64_t seed;
 	enum syncmap_policy policy;
 	size_t hint;
+	/* Garbage is over its share: the next call to end polls (map.c).
+	 * Written only when that changes. */
+	_Atomic bool poll_wanted;
 
 	/* Written by lock-free deletes and by stores into deleted entries
 	 * (I5).  Relaxed everywhere: they feed the bounded rule and stats,
@@ -60,9 +63,6 @@ struct syncmap {
 	 * calls have been counted; 0 when none is put off. */
 	_Atomic size_t retry_dead;
 	size_t retry_calls;
-	/* pending after the last poll at the end of a call: the next such
-	 * poll waits for garbage to change (map.c, garbage_over). */
-	size_t polled_pending;
 	struct syncmap *fork_prev, *fork_next;  /* the registry (map.c) */
 	struct mem mem;
 	struct reclaim gc;
