@@ -458,7 +458,7 @@ END_TEST
  * count below zero shows in stats as a huge one.
  */
 #define RACE_KLEN 8
-#define RACE_OPS 1000000
+#define RACE_OPS 2000000
 #define SLACK ((size_t)128 << 10)
 
 struct race {
