@@ -409,9 +409,17 @@ START_TEST(test_fork_with_storing_threads)
 {
 	struct forker f[2];
 	pthread_t t[2];
-	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m;
 	int i, status, hung = 0, failed = 0;
 	pid_t pid;
+
+#ifdef __SANITIZE_THREAD__
+	/* TSan's runtime is not fork-safe with threads running: children
+	 * hung in its own allocator's lock (inside free), not in the map. */
+	printf("fork test skipped under ThreadSanitizer\n");
+	return;
+#endif
+	m = map_new(SYNCMAP_BOUNDED, NULL);
 
 	for (i = 0; i < 2; i++) {
 		f[i].m = m;
