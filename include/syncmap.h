@@ -17,14 +17,34 @@
  * call observes happens-before that call returns.
  *
  * Errors are returned as negative errno values: -EINVAL for bad arguments
- * (m NULL, key NULL with klen > 0, a required out-pointer NULL) and -ENOMEM
- * when an allocation fails.  After an error the map is unchanged.  Only
- * syncmap_store, syncmap_load_or_store and syncmap_swap allocate, so only
- * they return -ENOMEM, with one exception: a thread's first call puts the
- * thread's reader record (in its own thread-local storage) in a registry
- * and sets a thread-exit hook to take it out again; should the C library
- * be unable to set that hook (pthread_setspecific failing) and malloc then
- * fail for a record of 64 bytes, that first call returns -ENOMEM.
+ * (m NULL, key NULL with klen > 0, a required out-pointer NULL) or a
+ * misaligned block from the allocator (see struct syncmap_allocator), and
+ * -ENOMEM when an allocation fails.  After an error the map is unchanged.
+ * Only syncmap_store, syncmap_load_or_store and syncmap_swap allocate for
+ * what they do, so only they fail for want of memory, with one exception:
+ * a thread's first call puts the thread's reader record (in its own
+ * thread-local storage) in a registry and sets a thread-exit hook to take
+ * it out again; should the C library be unable to set that hook
+ * (pthread_setspecific failing) and malloc then fail for a record of 64
+ * bytes, that first call returns -ENOMEM.
+ *
+ * Any call may also allocate and free through the allocator for
+ * housekeeping: every call may free retired memory, and under
+ * SYNCMAP_BOUNDED any call (deletes and loads included) may compact the
+ * map, which allocates a new read table.  Housekeeping never fails a
+ * call: if that table cannot be had, the call succeeds and compaction is
+ * put off until the dead entries have doubled or as many calls as the map
+ * has entries have been made, so a failing allocator costs amortised O(1)
+ * per call, and once it recovers any calls, loads alone included, catch up.
+ *
+ * After fork(), the child may go on using every map: the library holds
+ * every map's mutex across fork() (pthread_atfork), so the child never
+ * inherits one held by a thread it does not have.  Calls that other
+ * threads were making at the fork stop midway in the child: what their
+ * lock-free steps did stays (the counters syncmap_stats reports may be off
+ * by those steps), and because their read-side sections never end there,
+ * the child frees no retired memory of any map (it is kept until
+ * syncmap_destroy).  A user allocator must be fork-safe itself.
  */
 #ifndef SYNCMAP_H
 #define SYNCMAP_H
@@ -57,7 +77,12 @@ enum syncmap_policy {
 
 /* Every allocation a map makes goes through this, so a counting allocator
  * sees the map's whole footprint.  free receives the size that was passed
- * to malloc.  Both functions are required and must be thread-safe. */
+ * to malloc.  Both functions are required and must be thread-safe.  Every
+ * block malloc returns must be aligned for pointers, size_t and uint64_t
+ * (8 bytes on the usual 64-bit ABIs; malloc's blocks are): tables and
+ * entries hold those, as atomics too.  A block less aligned is handed back
+ * to free at once and the call that asked for it fails with -EINVAL, the
+ * map unchanged (syncmap_create aligns its own block, and asks nothing). */
 struct syncmap_allocator {
 	void *(*malloc)(size_t size, void *ctx);
 	void (*free)(void *ptr, size_t size, void *ctx);
@@ -66,13 +91,19 @@ struct syncmap_allocator {
 
 struct syncmap_options {                      /* zero-initialised = defaults */
 	enum syncmap_policy policy;
-	size_t capacity_hint;     /* expected live keys; 0 = small */
+	size_t capacity_hint;     /* expected live keys; 0 = small.  Too large
+	                             for any table (its size overflows size_t,
+	                             as SIZE_MAX): create fails, EINVAL.  One
+	                             the allocator refuses is dropped at the
+	                             first new key, which then sizes for what
+	                             is there. */
 	const struct syncmap_allocator *allocator;  /* NULL = malloc/free */
 };
 
 /* Creates a map.  opts may be NULL (defaults); the allocator it points to
  * is copied.  Returns NULL with errno set on failure: ENOMEM, or EINVAL for
- * an unknown policy or an allocator missing either function. */
+ * an unknown policy, an allocator missing either function or a capacity
+ * hint no table could hold. */
 SYNCMAP_API syncmap_t *syncmap_create(const struct syncmap_options *opts);
 
 /* Frees the map and everything it holds, garbage awaiting reclamation
@@ -113,7 +144,7 @@ SYNCMAP_API int syncmap_swap(syncmap_t *m, const void *key, size_t klen,
 
 /* Go: CompareAndSwap.  Sets key to new_value if its current value is
  * old_value (pointer identity).  Returns 1 if swapped, 0 if not (absent,
- * or a different value).  Never allocates. */
+ * or a different value).  Allocates only for housekeeping (above). */
 SYNCMAP_API int syncmap_compare_and_swap(syncmap_t *m, const void *key,
                                          size_t klen, void *old_value,
                                          void *new_value);
@@ -147,7 +178,7 @@ typedef struct syncmap_iter {
  * read-side section that the iterator holds until syncmap_iter_end.  Never
  * fails: with m NULL the iterator yields nothing, and so it does (with
  * errno set to ENOMEM) in the one case where every other call would
- * return -ENOMEM, a thread's first call with no epoch record to be had.
+ * return -ENOMEM, a thread's first call with no reader record to be had.
  *
  *	syncmap_iter_t it;
  *	const void *key;
@@ -185,7 +216,8 @@ SYNCMAP_API int syncmap_iter_next(syncmap_iter_t *it, const void **key,
  * After it, syncmap_iter_next returns 0. */
 SYNCMAP_API void syncmap_iter_end(syncmap_iter_t *it);
 
-/* Go: Clear.  Deletes every key.  Returns 0.  Allocates nothing. */
+/* Go: Clear.  Deletes every key.  Returns 0.  Allocates only for
+ * housekeeping (above). */
 SYNCMAP_API int syncmap_clear(syncmap_t *m);
 
 struct syncmap_stats {                  /* a snapshot, exact when quiescent */

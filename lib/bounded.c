@@ -22,21 +22,32 @@
  * one call earlier or later, and the locked hook reads them again under
  * the mutex, where every locked writer is ordered before it.
  */
+static size_t
+dead_of(struct syncmap *m)
+{
+	size_t live = counter_of(&m->live);
+	size_t entries = atomic_load_explicit(&m->entries, memory_order_relaxed);
+
+	return entries > live ? entries - live : 0;
+}
+
+/* While a compaction is put off, only twice the dead count it failed at
+ * makes it due again (or the calls counted in after_locked). */
 static bool
 compaction_due(struct syncmap *m)
 {
-	size_t live, entries, bytes, pending, dead, held;
+	size_t live = counter_of(&m->live), bytes, pending, held;
+	size_t dead = dead_of(m);
+	size_t retry = atomic_load_explicit(&m->retry_dead, memory_order_relaxed);
 
-	live = atomic_load_explicit(&m->live, memory_order_relaxed);
-	entries = atomic_load_explicit(&m->entries, memory_order_relaxed);
+	if (retry != 0 && dead < retry)
+		return false;
 	bytes = atomic_load_explicit(&m->mem.bytes, memory_order_relaxed);
 	pending = atomic_load_explicit(&m->mem.pending, memory_order_relaxed);
-	dead = entries > live ? entries - live : 0;
 	held = bytes > pending ? bytes - pending : 0;
 	if (dead > (live > DEAD_FLOOR ? live : DEAD_FLOOR))
 		return true;
-	return held > 2 * atomic_load_explicit(&m->live_weight,
-	    memory_order_relaxed) + HELD_SLACK;
+	return held > 2 * counter_of(&m->live_weight) + HELD_SLACK;
 }
 
 CONTAINER(struct entry, retire.link, entry_of_doomed)
@@ -56,8 +67,11 @@ doomed_pop(ck_stack_t *list)
  * still over its bound, it does at once what a dirty copy followed by a
  * promotion would do: deleted entries are expunged (so lock-free paths
  * keep off them) and a table of just the others, sized for them, becomes
- * read.  If that table cannot be had, every expunge is undone and
- * compaction waits for the next trigger.
+ * read.  If that table cannot be had, every expunge is undone and the
+ * compaction is put off until dead has doubled or as many calls as the
+ * map has entries have been counted: each failed attempt costs
+ * O(entries), so retrying it on every call would make every call O(n)
+ * while the allocator fails; this way it stays amortised O(1).
  */
 static void
 compact_locked(struct syncmap *m)
@@ -88,8 +102,14 @@ compact_locked(struct syncmap *m)
 	if (t == NULL) {
 		while ((e = doomed_pop(&gone)) != NULL)
 			entry_unexpunge_locked(e);
+		atomic_store_explicit(&m->retry_dead, 2 * (dead_of(m) + 1),
+		    memory_order_relaxed);
+		m->retry_calls = atomic_load_explicit(&m->entries,
+		    memory_order_relaxed) + DEAD_FLOOR;
 		return;
 	}
+	atomic_store_explicit(&m->retry_dead, 0, memory_order_relaxed);
+	m->retry_calls = 0;
 	for (pos = 0; (s = table_next(old, &pos)) != NULL;)
 		if (atomic_load_explicit(&s->e->p, memory_order_relaxed) != EXPUNGED)
 			syncmap__table_insert(t, s->hash, s->e);
@@ -101,8 +121,14 @@ compact_locked(struct syncmap *m)
 }
 
 void
-syncmap__bounded_after_locked(struct syncmap *m)
+syncmap__bounded_after_locked(struct syncmap *m, size_t calls)
 {
+	if (m->retry_calls > calls) {
+		m->retry_calls -= calls;
+	} else if (m->retry_calls > 0) {
+		m->retry_calls = 0;
+		atomic_store_explicit(&m->retry_dead, 0, memory_order_relaxed);
+	}
 	if (compaction_due(m))
 		compact_locked(m);
 }

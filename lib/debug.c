@@ -32,11 +32,13 @@ tally_entry(struct tally *c, struct entry *e, bool in_dirty, bool dirty_exists)
 	}
 }
 
+/* Signed, so that a live counter left below zero is caught, not read as
+ * a huge size. */
 static void
-check_counter(struct tally *c, size_t walked, _Atomic size_t *counter,
+check_counter(struct tally *c, size_t walked, ptrdiff_t counter,
               const char *err)
 {
-	if (walked != atomic_load_explicit(counter, memory_order_relaxed))
+	if ((ptrdiff_t)walked != counter)
 		c->err = err;
 }
 
@@ -79,10 +81,12 @@ syncmap__verify(syncmap_t *m)
 			tally_entry(&c, s->e, true, true);
 		}
 	}
-	check_counter(&c, c.entries, &m->entries, "I5: entries counter is off");
-	check_counter(&c, c.live, &m->live, "I5: live counter is off");
-	check_counter(&c, c.live_weight, &m->live_weight,
-	    "I5: live weight counter is off");
+	check_counter(&c, c.entries, (ptrdiff_t)atomic_load_explicit(&m->entries,
+	    memory_order_relaxed), "I5: entries counter is off");
+	check_counter(&c, c.live, atomic_load_explicit(&m->live,
+	    memory_order_relaxed), "I5: live counter is off");
+	check_counter(&c, c.live_weight, atomic_load_explicit(&m->live_weight,
+	    memory_order_relaxed), "I5: live weight counter is off");
 	if (c.expunged != m->expunged)
 		c.err = "I5: expunged counter is off";
 	if (c.held != atomic_load_explicit(&m->mem.bytes, memory_order_relaxed) -

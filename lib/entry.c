@@ -16,9 +16,8 @@ syncmap__entry_new(struct mem *mem, const void *key, size_t klen, void *raw)
 {
 	struct entry *e;
 
-	if (klen > SIZE_MAX - entry_size(0))
-		return NULL;
-	e = mem_alloc(mem, entry_size(klen));
+	_Static_assert(_Alignof(struct entry) <= MEM_ALIGN, "see mem.h");
+	e = mem_alloc(mem, klen > SIZE_MAX - entry_size(0) ? 0 : entry_size(klen));
 	if (e == NULL)
 		return NULL;
 	atomic_init(&e->p, raw);

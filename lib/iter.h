@@ -33,7 +33,7 @@ struct iter {
 
 /*
  * Opens a walk of m.  0, or -ENOMEM if no read-side section could be had
- * (the calling thread's first call, with no epoch record to be had: see
+ * (the calling thread's first call, with no reader record to be had: see
  * syncmap.h); then *it is a walk that yields nothing and holds nothing,
  * and closing it is still right.
  */

@@ -70,32 +70,152 @@ has_garbage(struct syncmap *m)
 	return atomic_load_explicit(&m->mem.pending, memory_order_relaxed) != 0;
 }
 
+/*
+ * Garbage past half the live weight + 64 KiB must go before the call
+ * returns (rule 6d): compaction keeps the rest of the heap under twice
+ * the live weight + 128 KiB, and the bound allows one more live weight +
+ * 128 KiB.  Only locked sections retire garbage and polls free it, so
+ * each of them sets poll_wanted from the check; the end of every call
+ * reads it, and polls through the trylock after the call's own section
+ * has closed (a poll inside it cannot free what the section might see).
+ * While other threads' sections keep a poll from freeing enough, the flag
+ * stays set, so whichever call ends next polls again: the last call
+ * before the map goes quiet frees what no section holds any more.
+ */
+#define GARBAGE_SLACK ((size_t)64 << 10)
+
+/* Under the mutex.  Relaxed: a stale false delays the poll to a later
+ * call's end (at the latest the 64th-call offer), a stale true costs one
+ * trylock. */
+static void
+check_garbage_locked(struct syncmap *m)
+{
+	size_t pending = atomic_load_explicit(&m->mem.pending, memory_order_relaxed);
+	bool over = pending > counter_of(&m->live_weight) / 2 + GARBAGE_SLACK;
+
+	if (over != atomic_load_explicit(&m->poll_wanted, memory_order_relaxed))
+		atomic_store_explicit(&m->poll_wanted, over, memory_order_relaxed);
+}
+
+/* The policy's part of housekeeping, for calls calls (map.h). */
+static void
+housekeep_locked(struct syncmap *m, size_t calls)
+{
+	if (m->policy == SYNCMAP_BOUNDED)
+		syncmap__bounded_after_locked(m, calls);
+}
+
 /* The policy's hook first (it may retire garbage), then a poll of the
- * map's garbage every 8th time while it has some (rule 6a). */
+ * map's garbage every 8th time while it has some (rule 6a), then rule
+ * 6d's check. */
 void
 syncmap__unlock(struct syncmap *m)
 {
-	if (m->policy == SYNCMAP_BOUNDED)
-		syncmap__bounded_after_locked(m);
+	housekeep_locked(m, 1);
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
 		syncmap__reclaim_poll(&m->gc, false);
+	check_garbage_locked(m);
 	pthread_mutex_unlock(&m->mu);
 }
 
-/* A map only read from must still free its garbage, and deferred
- * functions must run (rule 6c): every 64th call of a thread offers a
- * poll, if the mutex is free.  Once the call's own section has closed, a
- * scan can free everything, so it is worth one. */
+/* reader_exit's period: a thread offers housekeeping once per so many
+ * calls. */
+#define OFFER_CALLS 64
+
+/*
+ * A map only read from must still free its garbage and retry a compaction
+ * put off (rule 6c), and deferred functions must run: every 64th call of a
+ * thread offers, if the mutex is free, to do both.  And garbage over its
+ * share goes now (rule 6d).  Either way after the call's section has
+ * closed, through the trylock, so that a lookup never waits for the mutex
+ * (its holder checks again at its own unlock); with the section closed a
+ * scan can free everything, so the poll is urgent then.
+ */
 void
 syncmap__leave(struct syncmap *m, struct reader *rec)
 {
-	if (!reader_exit(rec))
-		return;
-	if (has_garbage(m) && pthread_mutex_trylock(&m->mu) == 0) {
+	bool tick = reader_exit(rec);
+	bool offer = tick && (has_garbage(m) || bounded_put_off(m));
+
+	if ((offer || atomic_load_explicit(&m->poll_wanted, memory_order_relaxed)) &&
+	    pthread_mutex_trylock(&m->mu) == 0) {
+		if (offer)
+			housekeep_locked(m, OFFER_CALLS);
 		syncmap__reclaim_poll(&m->gc, rec->nest == 0);
+		check_garbage_locked(m);
 		pthread_mutex_unlock(&m->mu);
 	}
-	syncmap__deferred_poll();
+	if (tick)
+		syncmap__deferred_poll();
+}
+
+/* ---- fork ------------------------------------------------------------- */
+
+/*
+ * Every map, so that fork() finds none of their mutexes held by a thread
+ * the child will not have: the parent takes them all before the fork and
+ * both sides release them after (as glibc does for malloc's arenas).
+ */
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct syncmap *registry;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static int atfork_err;
+
+static void
+fork_prepare(void)
+{
+	struct syncmap *m;
+
+	pthread_mutex_lock(&registry_mu);
+	for (m = registry; m != NULL; m = m->fork_next)
+		pthread_mutex_lock(&m->mu);
+}
+
+/* In the child the mutexes belong to the forking thread, the only one
+ * left, which releases them. */
+static void
+fork_release(void)
+{
+	struct syncmap *m;
+
+	for (m = registry; m != NULL; m = m->fork_next)
+		pthread_mutex_unlock(&m->mu);
+	pthread_mutex_unlock(&registry_mu);
+}
+
+static void
+atfork_init(void)
+{
+	atfork_err = pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
+static int
+registry_add(struct syncmap *m)
+{
+	pthread_once(&atfork_once, atfork_init);
+	if (atfork_err != 0)
+		return atfork_err;
+	pthread_mutex_lock(&registry_mu);
+	m->fork_prev = NULL;
+	m->fork_next = registry;
+	if (registry != NULL)
+		registry->fork_prev = m;
+	registry = m;
+	pthread_mutex_unlock(&registry_mu);
+	return 0;
+}
+
+static void
+registry_remove(struct syncmap *m)
+{
+	pthread_mutex_lock(&registry_mu);
+	if (m->fork_prev != NULL)
+		m->fork_prev->fork_next = m->fork_next;
+	else
+		registry = m->fork_next;
+	if (m->fork_next != NULL)
+		m->fork_next->fork_prev = m->fork_prev;
+	pthread_mutex_unlock(&registry_mu);
 }
 
 /* ---- life cycle and stats --------------------------------------------- */
@@ -131,8 +251,10 @@ syncmap_create(const struct syncmap_options *opts)
 	if (opts == NULL)
 		opts = &defaults;
 	a = opts->allocator != NULL ? opts->allocator : &default_allocator;
+	/* A hint no table could hold is a mistake, not a wish to honour. */
 	if ((opts->policy != SYNCMAP_BOUNDED && opts->policy != SYNCMAP_CLASSIC) ||
-	    a->malloc == NULL || a->free == NULL) {
+	    a->malloc == NULL || a->free == NULL ||
+	    (opts->capacity_hint > 0 && syncmap__table_bytes(opts->capacity_hint) == 0)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -148,6 +270,12 @@ syncmap_create(const struct syncmap_options *opts)
 		errno = err;
 		return NULL;
 	}
+	if ((err = registry_add(m)) != 0) {
+		pthread_mutex_destroy(&m->mu);
+		a->free(block, MAP_BLOCK, a->ctx);
+		errno = err;
+		return NULL;
+	}
 	m->block = block;
 	m->mem.malloc = a->malloc;
 	m->mem.free = a->free;
@@ -158,6 +286,8 @@ syncmap_create(const struct syncmap_options *opts)
 	atomic_init(&m->live, 0);
 	atomic_init(&m->live_weight, 0);
 	atomic_init(&m->entries, 0);
+	atomic_init(&m->retry_dead, 0);
+	atomic_init(&m->poll_wanted, false);
 	m->policy = opts->policy;
 	m->hint = opts->capacity_hint;
 	if (m->policy == SYNCMAP_BOUNDED && m->hint > BOUNDED_HINT_MAX)
@@ -183,6 +313,7 @@ syncmap_destroy(syncmap_t *m)
 
 	if (m == NULL)
 		return;
+	registry_remove(m);
 	syncmap__each_entry(m, table_of(load_read(m)), free_entry);
 	syncmap__table_free(&m->mem, table_of(load_read(m)));
 	if (m->dirty != NULL)
@@ -207,8 +338,12 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 		return -EINVAL;
 	syncmap__lock(m);
 	syncmap__reclaim_poll(&m->gc, true);
-	live = atomic_load_explicit(&m->live, memory_order_relaxed);
+	check_garbage_locked(m);
+	/* entries is exact under the mutex; live may be a count ahead of
+	 * it for a moment (a revival counting before the racing delete). */
+	live = counter_of(&m->live);
 	entries = atomic_load_explicit(&m->entries, memory_order_relaxed);
+	live = live < entries ? live : entries;
 	out->live = live;
 	out->read_slots = table_of(load_read(m))->count;
 	out->dirty_slots = m->dirty != NULL ? m->dirty->count : 0;

@@ -35,13 +35,19 @@ struct syncmap {
 	uint64_t seed;
 	enum syncmap_policy policy;
 	size_t hint;
+	/* Garbage is over its share: the next call to end polls (map.c).
+	 * Written only when that changes. */
+	_Atomic bool poll_wanted;
 
 	/* Written by lock-free deletes and by stores into deleted entries
 	 * (I5).  Relaxed everywhere: they feed the bounded rule and stats,
 	 * which need them exact only at quiescence, when the mutex or the
-	 * caller's own synchronisation orders everything. */
-	_Alignas(CACHELINE) _Atomic size_t live;
-	_Atomic size_t live_weight;
+	 * caller's own synchronisation orders everything.  Signed: a revival
+	 * counts after its CAS, so a delete of the same key may count first
+	 * and take them below zero for a moment; read them with
+	 * counter_of(). */
+	_Alignas(CACHELINE) _Atomic ptrdiff_t live;
+	_Atomic ptrdiff_t live_weight;
 
 	/* Guarded by mu, apart from entries (read without it by the bounded
 	 * rule, hence atomic). */
@@ -51,6 +57,13 @@ struct syncmap {
 	_Atomic size_t entries;
 	size_t expunged;
 	unsigned int lock_ops;
+	/* A compaction whose table could not be had is put off (bounded.c):
+	 * not due again before dead reaches retry_dead (read without the
+	 * mutex, hence atomic; relaxed, as the counters) or retry_calls more
+	 * calls have been counted; 0 when none is put off. */
+	_Atomic size_t retry_dead;
+	size_t retry_calls;
+	struct syncmap *fork_prev, *fork_next;  /* the registry (map.c) */
 	struct mem mem;
 	struct reclaim gc;
 	uint64_t n_misses, n_promotions, n_copies, n_compactions;
@@ -79,7 +92,7 @@ static inline void
 count_revival(struct syncmap *m, struct entry *e)
 {
 	atomic_fetch_add_explicit(&m->live, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&m->live_weight, entry_weight(e),
+	atomic_fetch_add_explicit(&m->live_weight, (ptrdiff_t)entry_weight(e),
 	    memory_order_relaxed);
 }
 
@@ -87,8 +100,18 @@ static inline void
 count_death(struct syncmap *m, struct entry *e)
 {
 	atomic_fetch_sub_explicit(&m->live, 1, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&m->live_weight, entry_weight(e),
+	atomic_fetch_sub_explicit(&m->live_weight, (ptrdiff_t)entry_weight(e),
 	    memory_order_relaxed);
+}
+
+/* A live counter as a size: what it says, or 0 while a racing delete has
+ * taken it below zero.  Exact at quiescence, when no count is in flight. */
+static inline size_t
+counter_of(_Atomic ptrdiff_t *c)
+{
+	ptrdiff_t v = atomic_load_explicit(c, memory_order_relaxed);
+
+	return v > 0 ? (size_t)v : 0;
 }
 
 /* Publishes t as read (reclamation rule 4 of docs/design.md). */
@@ -115,11 +138,20 @@ HIDDEN void syncmap__unlock(struct syncmap *m);
  * map's garbage (rule 6c). */
 HIDDEN void syncmap__leave(struct syncmap *m, struct reader *rec);
 
-/* SYNCMAP_BOUNDED's hooks.  after_locked runs at the end of every locked
- * section; after_counted after a lock-free call changed the live counters
- * (it takes the mutex only when the rule asks for a compaction). */
-HIDDEN void syncmap__bounded_after_locked(struct syncmap *m);
+/* SYNCMAP_BOUNDED's hooks.  after_locked runs under the mutex at the end
+ * of every locked section (calls = 1), and for a thread's every 64th call
+ * if the map has chores (calls = 64: what it counts towards a retry of a
+ * compaction put off); after_counted after a lock-free call changed the
+ * live counters (it takes the mutex only when the rule asks for a
+ * compaction).  put_off says whether a compaction waits for a retry. */
+HIDDEN void syncmap__bounded_after_locked(struct syncmap *m, size_t calls);
 HIDDEN void syncmap__bounded_after_counted(struct syncmap *m);
+
+static inline bool
+bounded_put_off(struct syncmap *m)
+{
+	return atomic_load_explicit(&m->retry_dead, memory_order_relaxed) != 0;
+}
 
 static inline void
 policy_after_counted(struct syncmap *m)

@@ -13,8 +13,23 @@
 #ifndef SYNCMAP_MEM_H
 #define SYNCMAP_MEM_H
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The alignment every block from the user's allocator must have (the
+ * header promises no more is asked): entries and tables hold pointers,
+ * sizes, 64-bit hashes and atomics of those, nothing stricter; the read
+ * word's tag bit needs only 2 of it.  8 on the usual 64-bit ABIs.
+ */
+union mem_align {
+	void *p;
+	size_t z;
+	uint64_t u;
+};
+#define MEM_ALIGN _Alignof(union mem_align)
 
 /* The user's allocator (struct syncmap_allocator), copied at create. */
 struct mem {
@@ -23,15 +38,28 @@ struct mem {
 	void *ctx;
 	_Atomic size_t bytes;
 	_Atomic size_t pending;
+	/* Why the last mem_alloc failed: -ENOMEM, or -EINVAL for a block
+	 * misaligned.  Allocations run under the map's mutex, as does the
+	 * caller that reads it. */
+	int error;
 };
 
+/* A block of size bytes, or NULL (see error).  size 0 stands for an
+ * object too large to exist, which fails as the allocator would. */
 static inline void *
 mem_alloc(struct mem *mem, size_t size)
 {
-	void *p = mem->malloc(size, mem->ctx);
+	void *p;
 
-	if (p != NULL)
-		atomic_fetch_add_explicit(&mem->bytes, size, memory_order_relaxed);
+	mem->error = -ENOMEM;
+	if (size == 0 || (p = mem->malloc(size, mem->ctx)) == NULL)
+		return NULL;
+	if ((uintptr_t)p % MEM_ALIGN != 0) {
+		mem->free(p, size, mem->ctx);
+		mem->error = -EINVAL;
+		return NULL;
+	}
+	atomic_fetch_add_explicit(&mem->bytes, size, memory_order_relaxed);
 	return p;
 }
 

@@ -141,7 +141,7 @@ dirty_reserve_locked(struct syncmap *m)
 		return 0;
 	t = syncmap__table_new(&m->mem, m->dirty->count + 1);
 	if (t == NULL)
-		return -ENOMEM;
+		return m->mem.error;
 	while ((s = table_next(m->dirty, &pos)) != NULL)
 		syncmap__table_insert(t, s->hash, s->e);
 	syncmap__table_free(&m->mem, m->dirty);
@@ -151,7 +151,7 @@ dirty_reserve_locked(struct syncmap *m)
 
 /* Go: "if e.unexpungeLocked() { m.dirty[key] = e }".  A key of read found
  * expunged goes back into dirty before it is stored to.  What can fail
- * comes first, so that -ENOMEM leaves the map as it was. */
+ * comes first, so that a failure leaves the map as it was. */
 static int
 unexpunge_locked(struct syncmap *m, struct entry *e, uint64_t h)
 {
@@ -169,25 +169,27 @@ unexpunge_locked(struct syncmap *m, struct entry *e, uint64_t h)
 
 /* Go: the new-key branch of Swap and LoadOrStore: "if !read.amended {
  * m.dirtyLocked(); m.read.Store(amended) }; m.dirty[key] = newEntry(value)".
- * The entry and the dirty table are allocated before anything changes. */
+ * The entry and the dirty table are allocated before anything changes.
+ * A capacity hint is only a hint: one the allocator refuses is dropped,
+ * so that it cannot make every new key fail for good. */
 static int
 add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
                size_t klen, void *raw)
 {
 	struct entry *e = syncmap__entry_new(&m->mem, key, klen, raw);
-	struct table *r = table_of(rw), *t;
-	size_t n;
+	struct table *r = table_of(rw), *t = NULL;
 	int rc;
 
 	if (e == NULL)
-		return -ENOMEM;
+		return m->mem.error;
 	if (m->dirty == NULL) {
-		n = r->count + 1;
-		if (r == TABLE_EMPTY && m->hint > n)
-			n = m->hint;
-		if ((t = syncmap__table_new(&m->mem, n)) == NULL) {
+		if (r == TABLE_EMPTY && m->hint > 1 &&
+		    (t = syncmap__table_new(&m->mem, m->hint)) == NULL)
+			m->hint = 0;
+		if (t == NULL && (t = syncmap__table_new(&m->mem, r->count + 1)) == NULL) {
+			rc = m->mem.error;
 			syncmap__entry_free(&m->mem, e);
-			return -ENOMEM;
+			return rc;
 		}
 		dirty_copy_locked(m, t);
 	} else if ((rc = dirty_reserve_locked(m)) != 0) {

@@ -47,9 +47,10 @@ syncmap__table_new(struct mem *mem, size_t n)
 	size_t bytes = syncmap__table_bytes(n);
 	struct table *t;
 
+	_Static_assert(_Alignof(struct table) <= MEM_ALIGN, "see mem.h");
 	if (n == 0)
 		return TABLE_EMPTY;
-	if (bytes == 0 || (t = mem_alloc(mem, bytes)) == NULL)
+	if ((t = mem_alloc(mem, bytes)) == NULL)
 		return NULL;
 	memset(t, 0, bytes);
 	t->mask = capacity_for(n) - 1;

@@ -13,6 +13,16 @@
 
 /* The allowance of compaction's held-bytes rule (lib/syncmap.c). */
 #define HELD_SLACK_TEST ((size_t)128 << 10)
+/* Every map here allocates through it, so that check_bound measures the
+ * heap as the allocator counts it, before syncmap_stats polls. */
+static struct counting alloc;
+
+static syncmap_t *
+counted_map(enum syncmap_policy policy)
+{
+	counting_init(&alloc);
+	return map_new(policy, &alloc);
+}
 
 /* Live keys tracked by id: any length, content derived from the id. */
 struct keys {
@@ -90,7 +100,7 @@ fill(syncmap_t *m, struct keys *k, size_t n, size_t klen)
 static syncmap_t *
 filled(enum syncmap_policy policy, struct keys *k, size_t n, size_t klen)
 {
-	syncmap_t *m = map_new(policy, NULL);
+	syncmap_t *m = counted_map(policy);
 
 	keys_init(k, n + 1, klen);
 	fill(m, k, n, klen);
@@ -108,9 +118,12 @@ finish(syncmap_t *m, struct keys *k)
 static void
 check_bound(syncmap_t *m, const struct keys *k)
 {
+	size_t held = counting_outstanding(&alloc);
 	struct syncmap_stats st = stats_of(m);
 	size_t limit = bounded_bytes_limit(k->live, k->live_bytes);
 
+	ck_assert_msg(held <= limit, "the allocator holds %zu bytes, bound %zu "
+	    "(%zu live, %zu key bytes)", held, limit, k->live, k->live_bytes);
 	ck_assert_uint_eq(st.live, k->live);
 	ck_assert_msg(st.dead_entries <= (k->live > 64 ? k->live : 64),
 	    "%zu dead entries for %zu live", st.dead_entries, k->live);
@@ -180,7 +193,7 @@ END_TEST
 
 START_TEST(test_bounded_huge_dead_keys)
 {
-	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = counted_map(SYNCMAP_BOUNDED);
 	struct keys k;
 	size_t i;
 
@@ -243,7 +256,7 @@ END_TEST
 static struct syncmap_stats
 churn(enum syncmap_policy policy, size_t *max_dead)
 {
-	syncmap_t *m = map_new(policy, NULL);
+	syncmap_t *m = counted_map(policy);
 	struct syncmap_stats st;
 	struct keys k;
 	size_t i, j;
@@ -294,7 +307,7 @@ START_TEST(test_bounded_random)
 {
 	static const size_t lens[] = { 8, 16, 100, 4096, 65536 };
 	unsigned long long s = 77 + (unsigned long long)_i;
-	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = counted_map(SYNCMAP_BOUNDED);
 	struct keys k;
 	size_t i, id, nkeys = 3000;
 
