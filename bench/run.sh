@@ -13,6 +13,7 @@
 # tree), which installs Debian's golang-go when it is missing; it runs once
 # before and once after the C benchmarks, and each Go figure is the faster
 # of the two, so that a quiet spell favours the peer rather than us.
+# SPDX-License-Identifier: BSD-2-Clause
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 T=0.2 r=5 threads=1,2 out=bench-results

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syncmap.h - Go's sync.Map for C: a concurrent map whose reads take no lock.
  *

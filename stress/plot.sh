@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs every workload under both policies and plots, per workload, the heap
 # held and the dead entries against map calls, classic against bounded:
 #   stress/plot.sh [OUT.png [syncmap-stress options...]]

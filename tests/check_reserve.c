@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_reserve.c - when the process cannot allocate ck_epoch records.
  *

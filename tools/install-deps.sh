@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs, from Debian 12's packages, everything libsyncmap needs to build,
 # test and benchmark against its C peers (liburcu-dev for rculfhash; Go's
 # suite installs golang-go itself).  Run as root (or through sudo).
