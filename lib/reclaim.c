@@ -61,6 +61,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "probes.h"
 #include "reclaim.h"
 
 __thread struct reader syncmap__self __attribute__((tls_model("initial-exec")));
@@ -202,12 +203,18 @@ void
 syncmap__reclaim_poll(struct reclaim *r)
 {
 	struct mem *saved = polling_mem;
+	size_t before;
 
 	if (r->rec == NULL && (CK_STACK_ISEMPTY(&r->limbo) || !adopt_record(r)))
 		return;
+	/* Relaxed: pending changes only under the map's mutex, held here. */
+	before = SYNCMAP_PROBES ?
+	    atomic_load_explicit(&r->mem->pending, memory_order_relaxed) : 0;
 	polling_mem = r->mem;
 	ck_epoch_poll(r->rec);
 	polling_mem = saved;
+	SYNCMAP_PROBE_RECLAIM(before -
+	    atomic_load_explicit(&r->mem->pending, memory_order_relaxed));
 	if (r->rec->n_pending == 0) {
 		record_park(r->rec);
 		r->rec = NULL;
