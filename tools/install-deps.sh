@@ -13,3 +13,5 @@ apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
 	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
 	gnuplot-nox mandoc groff-base liburcu-dev
+# <sys/sdt.h>, for the library's USDT probes (configure builds without).
+apt-get install -y -q --no-install-recommends systemtap-sdt-dev
