@@ -61,7 +61,7 @@ say "lintian: $(grep -c '^E:' "$out/lintian.log" || true) errors, $(grep -c '^W:
 sed 's/^/  /' "$out/lintian.log"
 
 # Contents: what each package must carry, and no libtool archive.
-contents() { dpkg-deb -c "$out/$1"_*.deb | awk '{ print $NF }'; }
+contents() { dpkg-deb -c "$out/$1"_*.deb | awk '{ print $6 }'; }
 expect() {
 	pkg=$1; shift
 	for pat in "$@"; do
