@@ -77,9 +77,9 @@ for deb in "$out"/*.deb; do
 	! dpkg-deb -c "$deb" | grep -q '\.la$' || die "$(basename "$deb") ships a .la"
 done
 # The probes survive dh_strip.
-mkdir "$work/x"
-dpkg-deb -x "$out"/libsyncmap0_*.deb "$work/x"
-probes=$(readelf -n "$work"/x/usr/lib/*/libsyncmap.so.0 | awk '$1 == "Provider:" { p = $2 }
+mkdir "$work/unpacked"
+dpkg-deb -x "$out"/libsyncmap0_*.deb "$work/unpacked"
+probes=$(readelf -n "$work"/unpacked/usr/lib/*/libsyncmap.so.0 | awk '$1 == "Provider:" { p = $2 }
 	$1 == "Name:" && p == "syncmap" { print $2 }' | sort -u | tr '\n' ' ')
 say "USDT probes in the packaged library: ${probes:-none}"
 
