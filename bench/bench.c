@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syncmap-bench - Go's own sync.Map benchmarks (src/sync/map_bench_test.go
  * of Go 1.23, plus Go 1.19's LoadAndDeleteCollision, whose body Go 1.20

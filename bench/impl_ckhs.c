@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * impl_ckhs.c - ConcurrencyKit's ck_hs in SPMC mode: readers never lock,
  * writers take one mutex, ck_epoch protects what readers may still see.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * impl_locked.c - the plain table (plain.h) behind one lock: a
  * pthread_rwlock (readers share it) or a pthread_mutex.  These are Go's

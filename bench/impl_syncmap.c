@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * impl_syncmap.c - libsyncmap under both policies, the typed front-end
  * over the default one, and the floor: Load's lookup in libsyncmap's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * impl_urcu.c - liburcu's rculfhash, memb flavour: lock-free reads and
  * lock-free updates, reclamation by call_rcu.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plain.h - a plain, single-threaded hash table for the lock-based peers.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/plot.sh - draws the benchmark ratios to Go's sync.Map, per
 # benchmark and implementation, one panel per thread count, from the rows
 # bench/run.sh writes (the rows bench/report.sh turns into its ratio tables):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/report.sh - turns benchmark rows into Markdown ratio tables.
 #
 # usage: bench/report.sh FILE...   (or rows on standard input)

@@ -9,6 +9,7 @@
 # Debian's golang-go when it is missing; it runs once before and once after
 # the C benchmarks, and each Go figure is the faster of the two, so that a
 # quiet spell favours the peer rather than us.
+# SPDX-License-Identifier: BSD-2-Clause
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 usage() {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sections.c - what a read-side section costs, side by side in one run:
  * syncmap_read_lock + syncmap_read_unlock against ck_epoch_begin +

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * util.c - what every peer shares: the hash seed and allocation that
  * cannot fail.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * iterate.c - a session table swept with a loop while a thread adds to it.
  *

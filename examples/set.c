@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * set.c - a concurrent set built on syncmap_load_or_store.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * typed.c - three typed maps (syncmap_typed.h), with no casts: a string
  * key, an integer key and a struct key.

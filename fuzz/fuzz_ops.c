@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_ops.c - libFuzzer harness: the input is a sequence of operations,
  * each checked against a model map as it runs.

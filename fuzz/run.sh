@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds fuzz_ops with clang's libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer over the library's sources, and runs it for
 # SECONDS (default 60) from the seed corpus in fuzz/corpus, which it leaves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syncmap.h - Go's sync.Map for C: a concurrent map whose reads take no lock.
  *
@@ -52,6 +53,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The version of this header.  syncmap_version() and
+ * syncmap_version_number() give the version of the library a program runs
+ * with, which may be newer: a library with the same soname has the same ABI
+ * or a superset of it.
+ * SYNCMAP_VERSION_HEX is 0xMMmmpp, for comparisons in #if.  configure takes
+ * the package version from these three lines.
+ */
+#define SYNCMAP_VERSION_MAJOR 0
+#define SYNCMAP_VERSION_MINOR 1
+#define SYNCMAP_VERSION_PATCH 0
+#define SYNCMAP_VERSION_HEX ((SYNCMAP_VERSION_MAJOR << 16) | \
+                             (SYNCMAP_VERSION_MINOR << 8) | SYNCMAP_VERSION_PATCH)
+#define SYNCMAP_VERSION_STR_(n) #n
+#define SYNCMAP_VERSION_XSTR_(n) SYNCMAP_VERSION_STR_(n)
+#define SYNCMAP_VERSION_STRING SYNCMAP_VERSION_XSTR_(SYNCMAP_VERSION_MAJOR) "." \
+	SYNCMAP_VERSION_XSTR_(SYNCMAP_VERSION_MINOR) "." \
+	SYNCMAP_VERSION_XSTR_(SYNCMAP_VERSION_PATCH)
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,6 +83,11 @@ extern "C" {
 #endif
 
 typedef struct syncmap syncmap_t;
+
+/* The library's version, "MAJOR.MINOR.PATCH", and as SYNCMAP_VERSION_HEX
+ * would give it. */
+SYNCMAP_API const char *syncmap_version(void);
+SYNCMAP_API unsigned int syncmap_version_number(void);
 
 enum syncmap_policy {
 	/* Default: Go's algorithm plus compaction, so that when the map is
@@ -98,12 +123,19 @@ struct syncmap_options {                      /* zero-initialised = defaults */
 	                             first new key, which then sizes for what
 	                             is there. */
 	const struct syncmap_allocator *allocator;  /* NULL = malloc/free */
+	/* Room for options to come: a new field takes the first slot (the
+	 * ops of managed values will be the next, right after allocator) and
+	 * reserved shrinks by one, so that the size and the soname stay.
+	 * Must be zero: syncmap_create fails with EINVAL otherwise, so that
+	 * an option the library does not know is never silently ignored.
+	 * Initialise the whole struct (an initialiser, or memset). */
+	void *reserved[8];
 };
 
 /* Creates a map.  opts may be NULL (defaults); the allocator it points to
  * is copied.  Returns NULL with errno set on failure: ENOMEM, or EINVAL for
- * an unknown policy, an allocator missing either function or a capacity
- * hint no table could hold. */
+ * an unknown policy, an allocator missing either function, a capacity
+ * hint no table could hold, or a nonzero reserved field. */
 SYNCMAP_API syncmap_t *syncmap_create(const struct syncmap_options *opts);
 
 /* Frees the map and everything it holds, garbage awaiting reclamation
@@ -236,10 +268,15 @@ struct syncmap_stats {                  /* a snapshot, exact when quiescent */
 	uint64_t dirty_copies;  /* read copied into a new dirty table */
 	uint64_t compactions;   /* SYNCMAP_BOUNDED interventions: early
 	                           promotions and rebuilds of read */
+	/* Room for counters to come (each takes the first slot, and reserved
+	 * shrinks by one, so that the size and the soname stay).  This
+	 * version sets them to zero. */
+	uint64_t reserved[8];
 };
 
-/* Fills *out.  Takes the map's lock briefly and first frees any retired
- * memory whose grace period has passed.  Returns 0, or -EINVAL. */
+/* Fills *out, reserved fields included.  Takes the map's lock briefly and
+ * first frees any retired memory whose grace period has passed.  Returns
+ * 0, or -EINVAL. */
 SYNCMAP_API int syncmap_stats(syncmap_t *m, struct syncmap_stats *out);
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syncmap_typed.h - typed maps over libsyncmap: keys of a C type, values
  * of a pointer or integer type, and one map type per definition, so that

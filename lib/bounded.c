@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bounded.c - SYNCMAP_BOUNDED: Go's algorithm (syncmap.c) plus one rule,
  * compaction, that bounds what deleted keys may hold.  It runs only in the
@@ -8,6 +9,7 @@
 #include <stddef.h>
 
 #include "map.h"
+#include "probes.h"
 
 /* dead <= max(live, DEAD_FLOOR) at quiescence (docs/design.md). */
 #define DEAD_FLOOR 64
@@ -118,6 +120,7 @@ compact_locked(struct syncmap *m)
 	while ((e = doomed_pop(&gone)) != NULL)
 		syncmap__retire_entry(m, e);
 	m->n_compactions++;
+	SYNCMAP_PROBE_COMPACT(m, survivors, old->count - survivors);
 }
 
 void

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * compiler.h - the few compiler attributes the library uses, named once.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * debug.c - the hooks of debug.h.  Nothing here runs in a user's program.
  */

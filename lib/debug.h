@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * debug.h - hooks into a map's insides for the tests, the fuzzer and the
  * benchmarks, which link the convenience library (libsyncmap_core.la) to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * entry.c - the sentinels, and an entry's birth and death.  The state
  * machine itself is inline in entry.h, on the lookup path.

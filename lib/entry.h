@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * entry.h - one key and its value slot, shared by the read and dirty tables.
  *

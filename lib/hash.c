@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hash.c - the per-map seed of XXH3 (hash.h; xxHash is inlined, so the
  * library needs no runtime libxxhash), from the kernel's random pool.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hash.h - keys: keyed hashing (XXH3 with a per-map random seed, so that
  * colliding keys cannot be computed in advance for a map) and comparison.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * iter.c - the walk of iter.h, and syncmap_iter, Range as a loop.
  *

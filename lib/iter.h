@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * iter.h - the one walk over a map that syncmap_range and syncmap_iter
  * share (iter.c): open a read-side section, promote like Go's Range, take

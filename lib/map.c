@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * map.c - a map's life cycle, its mutex, the housekeeping that runs at the
  * end of locked sections and calls, and stats.
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "map.h"
 
 /* Under SYNCMAP_BOUNDED a capacity hint may pre-size no more than the
@@ -254,6 +256,7 @@ syncmap_create(const struct syncmap_options *opts)
 	/* A hint no table could hold is a mistake, not a wish to honour. */
 	if ((opts->policy != SYNCMAP_BOUNDED && opts->policy != SYNCMAP_CLASSIC) ||
 	    a->malloc == NULL || a->free == NULL ||
+	    !syncmap__options_reserved_ok(opts) ||
 	    (opts->capacity_hint > 0 && syncmap__table_bytes(opts->capacity_hint) == 0)) {
 		errno = EINVAL;
 		return NULL;
@@ -336,6 +339,7 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 
 	if (m == NULL || out == NULL)
 		return -EINVAL;
+	memset(out, 0, sizeof(*out));
 	syncmap__lock(m);
 	syncmap__reclaim_poll(&m->gc, true);
 	check_garbage_locked(m);

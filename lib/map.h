@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * map.h - the map object, shared by the files that make it up:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mem.h - every byte a map allocates, through the user's allocator.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reclaim.c - when memory that lock-free readers may hold can be freed.
  *
@@ -35,6 +36,7 @@
 #include "syncmap.h"
 
 #include "debug.h"
+#include "probes.h"
 #include "reclaim.h"
 
 #ifdef SYNCMAP_TSAN
@@ -350,12 +352,16 @@ free_due(struct reclaim *r)
 void
 syncmap__reclaim_poll(struct reclaim *r, bool urgent)
 {
-	if (!free_due(r))
-		return;
-	if (!urgent && (++r->polls & 7) != 0)
-		return;
-	grace_try_advance();
-	free_due(r);
+	/* Relaxed: pending changes only under the map's mutex, held here. */
+	size_t before = SYNCMAP_PROBES ?
+	    atomic_load_explicit(&r->mem->pending, memory_order_relaxed) : 0;
+
+	if (free_due(r) && (urgent || (++r->polls & 7) == 0)) {
+		grace_try_advance();
+		free_due(r);
+	}
+	SYNCMAP_PROBE_RECLAIM(before -
+	    atomic_load_explicit(&r->mem->pending, memory_order_relaxed));
 }
 
 void

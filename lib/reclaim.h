@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reclaim.h - safe memory reclamation for lock-free readers: read-side
  * sections with no registration and no fence, grace periods, and the

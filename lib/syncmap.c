@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syncmap.c - Go 1.23's sync.Map (src/sync/map.go), operation by operation.
  *
@@ -27,6 +28,7 @@
 
 #include "iter.h"
 #include "map.h"
+#include "probes.h"
 
 /*
  * Publishes a new read.  Release, so that a reader's acquire load sees the
@@ -83,6 +85,7 @@ syncmap__promote_locked(struct syncmap *m)
 	const struct slot *s;
 	size_t pos = 0;
 
+	SYNCMAP_PROBE_PROMOTE(m, m->dirty->count);
 	syncmap__publish_read(m, m->dirty, false);
 	m->dirty = NULL;
 	m->misses = 0;
@@ -102,7 +105,9 @@ static void
 miss_locked(struct syncmap *m)
 {
 	m->n_misses++;
-	if (++m->misses < m->dirty->count)
+	m->misses++;
+	SYNCMAP_PROBE_MISS(m, m->misses, m->dirty->count);
+	if (m->misses < m->dirty->count)
 		return;
 	syncmap__promote_locked(m);
 }
@@ -126,6 +131,7 @@ dirty_copy_locked(struct syncmap *m, struct table *t)
 	}
 	m->dirty = t;
 	m->n_copies++;
+	SYNCMAP_PROBE_DIRTY_COPY(m, t->count);
 }
 
 /* Makes room in dirty for one more entry.  dirty is private to the mutex,

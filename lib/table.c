@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * table.c - growing, filling and emptying tables.  Lookups are inline in
  * table.h.

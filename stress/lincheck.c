@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lincheck - records a concurrent history of single-key operations on one
  * map and checks that each key's history is linearizable as a register

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs every workload under both policies and plots, per workload, the heap
 # held, the dead entries and the throughput against map calls, classic
 # against bounded, with bounded's bounds:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syncmap-stress - reproduces the dirty-map bloat of Go's read/dirty
  * sync.Map (SYNCMAP_CLASSIC) and shows SYNCMAP_BOUNDED holding its bound,

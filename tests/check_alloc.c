@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_alloc.c - every allocation the map makes, made to fail in turn.
  *

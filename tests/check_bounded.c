@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_bounded.c - the bounded rule (docs/design.md).  SYNCMAP_CLASSIC
  * keeps Go's dirty-map bloat (deleted keys held until a new key and a

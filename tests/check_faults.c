@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_faults.c - the promises of syncmap.h under faults and pressure
  * (issue 10): the heap bound as the allocator counts it, a failing or

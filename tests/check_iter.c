@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_iter.c - syncmap_iter: Range's promises, as a loop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_model.c - thousands of random operation sequences, each applied to
  * the map and to a plain reference map, every result compared, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_ops.c - each operation, single-threaded, against every state an
  * entry can be in; promotion and copy points; keys and values; Range and

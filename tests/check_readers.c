@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_readers.c - the threads behind the map: a thread's reader record
  * needs no memory, a burst of threads leaves nothing behind that later

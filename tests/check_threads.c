@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_threads.c - the map under concurrency: one LoadOrStore winner per
  * key, read-your-own-writes while others churn, Range during writes, Clear

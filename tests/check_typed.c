@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * check_typed.c - the typed front-end (syncmap_typed.h) against the calls
  * it wraps.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * testutil.h - what the Check suites share: an allocator that counts and
  * can fail on demand, a reference map to compare with, and the library's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs, from Debian 12's packages, everything libsyncmap needs to build,
 # test and benchmark against its C peers (liburcu-dev for rculfhash; Go's
 # suite installs golang-go itself).  Run as root (or through sudo).
@@ -12,3 +13,5 @@ apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
 	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
 	gnuplot-nox mandoc groff-base liburcu-dev g++
+# <sys/sdt.h>, for the library's USDT probes (configure builds without).
+apt-get install -y -q --no-install-recommends systemtap-sdt-dev

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-2-Clause
+
 // Command go-mem measures Go's sync.Map the way syncmap-bench --memory
 // measures the C maps: bytes per live key with n 16-byte string keys and
 // int values, from runtime.MemStats after a collection, in steady state

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Regenerates the op files and Go's expected traces with the peers in
 # ../shared/peers (installs golang-go if missing).  Run from the top of the
 # repository: tests/go-trace/regen.sh [PEERS_DIR]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * replay.c - replays an operation file (shared/peers/go-trace's format:
  * "OP KEY VALUE" per line, OP one of load store los lad delete range) on a

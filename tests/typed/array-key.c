@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An array parameter is a pointer: the key would be the pointer's bytes.
  * must fail: the key type is an array */
 #include <syncmap_typed.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The header from strict C11: every function of both kinds, compiled with
  * -std=c11 -pedantic and extra warnings (typed.test), and run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A floating value would be converted to uintptr_t, and truncated.
  * must fail: the value type is a floating type */
 #include <syncmap_typed.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One definition's map passed to another's function.
  * flags: -Werror=incompatible-pointer-types
  * must fail: incompatible pointer type */

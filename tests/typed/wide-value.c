@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A value type wider than a pointer cannot be stored in a void *.
  * must fail: the value type is wider than a pointer */
 #include <stdint.h>
