@@ -30,6 +30,10 @@
  *   int prefix_range(prefix_t *m, prefix_range_fn fn, void *arg);
  *   int prefix_clear(prefix_t *m);
  *   int prefix_stats(prefix_t *m, struct syncmap_stats *out);
+ *   prefix_iter_t     an iterator (syncmap_iter_t), distinct per prefix
+ *   void prefix_iter_begin(prefix_t *m, prefix_iter_t *it);
+ *   int prefix_iter_next(prefix_iter_t *it, key_type *key, value_type *value);
+ *   void prefix_iter_end(prefix_iter_t *it);
  *
  * Each is a static inline call of the syncmap_* function of the same name
  * (syncmap.h), with its returns, errors and concurrency; an out-pointer is
@@ -153,7 +157,6 @@
  *   prefix_priv_kptr(&key), prefix_priv_klen(&key): the key's bytes;
  *   prefix_priv_key(bytes, klen, &key): the key a range visits, or 0 to
  *   skip bytes that no call of this definition could have stored.
- * (An iterator's wrappers belong here too, once syncmap.h has one.)
  */
 #define SYNCMAP_PRIV_COMMON(prefix, key_type, value_type)                    \
 	SYNCMAP_PRIV_ASSERT(sizeof(value_type) <= sizeof(void *),            \
@@ -276,6 +279,40 @@
 	prefix##_stats(prefix##_t *m, struct syncmap_stats *out)             \
 	{                                                                    \
 		return syncmap_stats((syncmap_t *)m, out);                   \
+	}                                                                    \
+	typedef struct prefix##_priv_iter {                                  \
+		syncmap_iter_t it;                                           \
+	} prefix##_iter_t;                                                   \
+	SYNCMAP_PRIV_FN void                                                 \
+	prefix##_iter_begin(prefix##_t *m, prefix##_iter_t *it)              \
+	{                                                                    \
+		syncmap_iter_begin((syncmap_t *)m, it != NULL ? &it->it : NULL); \
+	}                                                                    \
+	/* Like prefix_range, passes over keys no call of this definition   \
+	 * could have stored (an untyped call's). */                         \
+	SYNCMAP_PRIV_FN int                                                  \
+	prefix##_iter_next(prefix##_iter_t *it, key_type *keyp,              \
+	                   value_type *valuep)                               \
+	{                                                                    \
+		const void *kb;                                              \
+		size_t klen;                                                 \
+		void *w;                                                     \
+		key_type k;                                                  \
+		do {                                                         \
+			if (it == NULL ||                                    \
+			    !syncmap_iter_next(&it->it, &kb, &klen, &w))     \
+				return 0;                                    \
+		} while (!prefix##_priv_key(kb, klen, &k));                  \
+		if (keyp != NULL)                                            \
+			*keyp = k;                                           \
+		if (valuep != NULL)                                          \
+			*valuep = SYNCMAP_PRIV_VALUE(value_type, w);         \
+		return 1;                                                    \
+	}                                                                    \
+	SYNCMAP_PRIV_FN void                                                 \
+	prefix##_iter_end(prefix##_iter_t *it)                               \
+	{                                                                    \
+		syncmap_iter_end(it != NULL ? &it->it : NULL);               \
 	}                                                                    \
 	struct prefix##_t
 

@@ -193,6 +193,20 @@ prefix##_lockstep(unsigned long long seed, long steps)                        \
 	su = (struct seen){ u, 0, 0 };                                        \
 	ck_assert_int_eq(syncmap_range((syncmap_t *)t, same_bytes_cb, &su), 0); \
 	ck_assert_int_eq(su.visits, st.visits);                               \
+	/* The typed loop sees what the typed range saw. */                   \
+	su = (struct seen){ u, 0, 0 };                                        \
+	{                                                                     \
+		prefix##_iter_t it;                                           \
+		key_type ik;                                                  \
+		value_type iv;                                                \
+                                                                              \
+		prefix##_iter_begin(t, &it);                                  \
+		while (prefix##_iter_next(&it, &ik, &iv))                     \
+			ck_assert_int_eq(prefix##_visit(ik, iv, &su), 0);     \
+		ck_assert_int_eq(prefix##_iter_next(&it, NULL, NULL), 0);     \
+		prefix##_iter_end(&it);                                       \
+	}                                                                     \
+	ck_assert_int_eq(su.visits, st.visits);                               \
 	ck_assert_int_eq(prefix##_stats(t, NULL), -EINVAL);                   \
 	ck_assert_uint_eq(stats_of((syncmap_t *)t).live, (size_t)st.visits);  \
 	prefix##_destroy(t);                                                  \

@@ -91,6 +91,17 @@ main(void)
 	CHECK(names_load(nm, "ab", &v) == 1 && v == -2);
 	CHECK(names_load(nm, NULL, &v) == -EINVAL);
 	CHECK(names_range(nm, names_sum, &sum) == 0 && sum == -1 * 1 + -2 * 3);
+	{
+		names_iter_t it;
+		const char *key;
+		long loop_sum = 0;
+
+		names_iter_begin(nm, &it);
+		while (names_iter_next(&it, &key, &v))
+			loop_sum += v * (long)(strlen(key) + 1);
+		names_iter_end(&it);
+		CHECK(loop_sum == sum);
+	}
 	CHECK(out_pointers(nm) == 0);
 	CHECK(names_clear(nm) == 0 && names_load(nm, "", NULL) == 0);
 	flows_destroy(fm);

@@ -69,6 +69,17 @@ main()
 		*static_cast<std::size_t *>(arg) += std::strlen(key) + (v ? v->user.size() : 0);
 		return 0;
 	}, &chars) == 0 && chars == 2 + 3);
+	{
+		sessions_iter_t it;
+		const char *key;
+		std::size_t loop_chars = 0;
+
+		sessions_iter_begin(s, &it);
+		while (sessions_iter_next(&it, &key, &got))
+			loop_chars += std::strlen(key) + (got ? got->user.size() : 0);
+		sessions_iter_end(&it);
+		CHECK(loop_chars == chars);
+	}
 	CHECK(sessions_load_and_delete(s, "k1", &got) == 1 && got == &bob);
 	CHECK(sessions_delete(s, nullptr) == -EINVAL);
 
