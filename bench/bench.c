@@ -42,15 +42,25 @@
 #endif
 #endif
 
-/* ThreadSanitizer cannot see into liburcu or libck's ck_hs, which are not
- * instrumented, so their peers are left out of a TSan build. */
+/* ThreadSanitizer cannot see into liburcu, libck's ck_hs or the C++
+ * libraries, which are not instrumented, so their peers are left out of a
+ * TSan build. */
 static const struct impl *const impls[] = {
-	&impl_classic, &impl_bounded, &impl_rwlock, &impl_mutex,
+	&impl_classic, &impl_bounded, &impl_rwlock, &impl_mutex, &impl_sharded,
 #ifndef UNDER_TSAN
 #ifdef HAVE_URCU
 	&impl_urcu,
 #endif
 	&impl_ckhs,
+#ifdef HAVE_TBB
+	&impl_tbb,
+#endif
+#ifdef HAVE_CDS
+	&impl_michael, &impl_feldman,
+#endif
+#ifdef HAVE_CUCKOO
+	&impl_cuckoo,
+#endif
 #endif
 	&impl_floor,
 };
@@ -93,7 +103,7 @@ struct bm {
 /* Go's integer keys, as their 8 bytes. */
 #define K(i) (&(long){ (i) }), sizeof(long)
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
+void
 fatal(const char *fmt, ...)
 {
 	va_list ap;
@@ -746,7 +756,7 @@ verify_race(const struct impl *im, long threads, long keys)
 /* ---- memory -------------------------------------------------------------- */
 
 /* Bytes the process has from malloc, small blocks and mmapped ones. */
-static double
+double
 heap_bytes(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -829,7 +839,8 @@ usage(FILE *f)
 	    "            exit status 77 if malloc keeps no count of its bytes\n"
 	    "  --verify  check every implementation against a plain map, then a\n"
 	    "            LoadOrStore race between threads, instead of timing\n"
-	    "  -l  list benchmarks and implementations\n", f);
+	    "  -l  list benchmarks and implementations\n"
+	    "       syncmap-bench ycsb -h: the YCSB-like workloads instead\n", f);
 	if (f == stdout) {
 		fputs("\nbenchmarks:", f);
 		for (i = 0; i < NBENCH; i++)
@@ -841,7 +852,7 @@ usage(FILE *f)
 }
 
 /* Parses a comma-separated list of positive numbers. */
-static int
+int
 parse_threads(const char *s, long *out, int max)
 {
 	char *end;
@@ -859,7 +870,7 @@ parse_threads(const char *s, long *out, int max)
 	return -1;
 }
 
-static bool
+bool
 listed(const char *list, const char *name)
 {
 	size_t len = strlen(name);
@@ -890,6 +901,8 @@ main(int argc, char **argv)
 	regex_t re;
 	size_t b, i;
 
+	if (argc > 1 && strcmp(argv[1], "ycsb") == 0)
+		return ycsb_main(argc - 1, argv + 1, impls, NIMPLS);
 	while ((c = getopt_long(argc, argv, "b:i:t:T:r:k:vlh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': pattern = optarg; break;
