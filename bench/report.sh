@@ -32,7 +32,7 @@ function ratio(x, y) { return sprintf("%.2f", x / y) }
 END {
 	GO = "go-sync.Map"
 	# Columns in a fixed order; implementations nobody ran are left out.
-	n = split("go-sync.Map classic bounded rwlock mutex rculfhash ck_hs floor", order, " ")
+	n = split("go-sync.Map classic bounded rwlock mutex sharded rculfhash ck_hs tbb michael feldman cuckoo floor", order, " ")
 	ni = 0
 	for (j = 1; j <= n; j++) if (order[j] in seen_impl) impl[++ni] = order[j]
 	for (a = 1; a <= nt; a++) for (b = a + 1; b <= nt; b++)

@@ -27,7 +27,12 @@
  * every implementation, so that generating zipf variates (a pow() each) is
  * not timed.  A run lasts the bench time; ns/op is its wall time over the
  * operations of all threads (Go's convention), and a cell is run `runs`
- * times: the median, the fastest and the slowest are printed.  A Load of a
+ * times: the median, the fastest and the slowest are printed.  With -C,
+ * ns/op is the CPU time of the threads over their operations, divided by
+ * the thread count: what the wall time would be if each thread had a core
+ * to itself.  On a machine shared with other work that is the steadier
+ * figure (time spent descheduled is not counted), but time a thread
+ * sleeps on a blocking lock is not counted either.  A Load of a
  * key that must be there (hits, A, B, C) that misses stops the program.
  *
  * Output rows, tab-separated:
@@ -208,6 +213,7 @@ struct cell {
 	size_t mask;
 	atomic_bool stop;
 	atomic_long ops;
+	atomic_long cpu_ns;       /* summed over the threads */
 	atomic_uint ids;
 	pthread_barrier_t start, done;
 };
@@ -286,6 +292,21 @@ replay(struct cell *c, const uint64_t *s)
 	return ops;
 }
 
+static double
+clock_now(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double
+cpu_now(void)
+{
+	return clock_now(CLOCK_THREAD_CPUTIME_ID);
+}
+
 static void *
 worker(void *arg)
 {
@@ -293,28 +314,24 @@ worker(void *arg)
 	unsigned id = atomic_fetch_add(&c->ids, 1);
 	long ops;
 
+	double t0;
+
 	impl_thread(c->im, true);
 	pthread_barrier_wait(&c->start);
+	t0 = cpu_now();
 	ops = replay(c, c->streams[id]);
+	atomic_fetch_add(&c->cpu_ns, (long)((cpu_now() - t0) * 1e9));
 	atomic_fetch_add(&c->ops, ops);
 	pthread_barrier_wait(&c->done);
 	impl_thread(c->im, false);
 	return NULL;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* One run of `secs` seconds: its ns/op. */
+/* One run of `secs` seconds: its ns/op, by the wall clock or, if cpu, by
+ * the threads' CPU time. */
 static double
 run(const struct impl *im, void *m, const struct workload *w, struct window *win,
-    uint64_t *const *streams, size_t len, long threads, double secs)
+    uint64_t *const *streams, size_t len, long threads, double secs, bool cpu)
 {
 	struct cell c = { .im = im, .m = m, .w = w, .win = win, .streams = streams,
 	    .mask = len - 1 };
@@ -325,6 +342,7 @@ run(const struct impl *im, void *m, const struct workload *w, struct window *win
 
 	atomic_init(&c.stop, false);
 	atomic_init(&c.ops, 0);
+	atomic_init(&c.cpu_ns, 0);
 	atomic_init(&c.ids, 0);
 	pthread_barrier_init(&c.start, NULL, threads + 1);
 	pthread_barrier_init(&c.done, NULL, threads + 1);
@@ -332,15 +350,17 @@ run(const struct impl *im, void *m, const struct workload *w, struct window *win
 		if (pthread_create(&tid[t], NULL, worker, &c) != 0)
 			fatal("cannot create a thread");
 	pthread_barrier_wait(&c.start);
-	t0 = now();
+	t0 = clock_now(CLOCK_MONOTONIC);
 	nanosleep(&nap, NULL);
 	atomic_store_explicit(&c.stop, true, memory_order_relaxed);
 	pthread_barrier_wait(&c.done);
-	t1 = now();
+	t1 = clock_now(CLOCK_MONOTONIC);
 	for (t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
 	pthread_barrier_destroy(&c.start);
 	pthread_barrier_destroy(&c.done);
+	if (cpu)
+		return (double)atomic_load(&c.cpu_ns) / threads / atomic_load(&c.ops);
 	return (t1 - t0) * 1e9 / atomic_load(&c.ops);
 }
 
@@ -360,6 +380,7 @@ struct grid {
 	int nkeys, nthreads, runs;
 	double secs;
 	bool mem;                 /* malloc counts its bytes */
+	bool cpu;                 /* -C */
 };
 
 /* Creates, preloads and warms the map, prints its bytes per key, runs
@@ -393,7 +414,7 @@ one_impl(const struct grid *g, const struct impl *im, long n,
 		for (t = 0; t < g->nthreads; t++) {
 			for (r = 0; r < g->runs; r++)
 				ns[r] = run(im, m, &workloads[w], &win, streams[w], len,
-				    g->threads[t], g->secs);
+				    g->threads[t], g->secs, g->cpu);
 			qsort(ns, g->runs, sizeof(double), cmp_double);
 			printf("%s\t%s\t%ld\t%ld\t%.2f\t%.2f\t%.2f\n", workloads[w].name,
 			    im->name, n, g->threads[t],
@@ -441,7 +462,7 @@ usage(FILE *f)
 	size_t w;
 
 	fputs("usage: syncmap-bench ycsb [-w WORKLOAD,...] [-i IMPL,...] [-k KEYS,...]\n"
-	    "                          [-t THREADS,...] [-T SECONDS] [-r RUNS] [-S SHARDS]\n"
+	    "                          [-t THREADS,...] [-T SECONDS] [-r RUNS] [-S SHARDS] [-C]\n"
 	    "  -w  workloads (default all):", f);
 	for (w = 0; w < NWORK; w++)
 		fprintf(f, " %s", workloads[w].name);
@@ -450,7 +471,8 @@ usage(FILE *f)
 	    "  -t  thread counts (default 1,2; at most 16)\n"
 	    "  -T  seconds per run (default 0.2)\n"
 	    "  -r  runs per cell: median, min and max are printed (default 3)\n"
-	    "  -S  shards of the sharded map (default 32)\n", f);
+	    "  -S  shards of the sharded map (default 32)\n"
+	    "  -C  ns/op from the threads' CPU time over the thread count, not the wall clock\n", f);
 }
 
 int
@@ -463,7 +485,7 @@ ycsb_main(int argc, char **argv, const struct impl *const *impls, size_t nimpls)
 	size_t i;
 	int c, k;
 
-	while ((c = getopt(argc, argv, "w:i:k:t:T:r:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "w:i:k:t:T:r:S:Ch")) != -1) {
 		switch (c) {
 		case 'w': g.which = optarg; break;
 		case 'i': g.only = optarg; break;
@@ -478,6 +500,7 @@ ycsb_main(int argc, char **argv, const struct impl *const *impls, size_t nimpls)
 		case 'T': g.secs = atof(optarg); break;
 		case 'r': g.runs = atoi(optarg); break;
 		case 'S': bench_shards = (unsigned)atoi(optarg); break;
+		case 'C': g.cpu = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

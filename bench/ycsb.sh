@@ -6,22 +6,24 @@
 # with the fastest and slowest run, and bytes per key.
 #
 # usage: bench/ycsb.sh [-k KEYS,...] [-t THREADS,...] [-T SECONDS] [-r RUNS]
-#                      [-i IMPL,...] [-o DIR]
+#                      [-i IMPL,...] [-C] [-o DIR]
 #        bench/ycsb.sh -R FILE   (tables from rows made before)
 #   defaults: -k 1024,1000000 -t 1,2 -T 0.2 -r 3 -o bench-results
+#   -C  ns/op from CPU time (syncmap-bench ycsb -h says what that means)
 # Run from a built tree (make).  Ratios are of medians, from one process.
 set -eu
-k=1024,1000000 t=1,2 T=0.2 r=3 impls= out=bench-results rows=
-while getopts k:t:T:r:i:o:R: opt; do
+k=1024,1000000 t=1,2 T=0.2 r=3 impls= cpu= out=bench-results rows=
+while getopts k:t:T:r:i:Co:R: opt; do
 	case $opt in
 	k) k=$OPTARG ;;
 	t) t=$OPTARG ;;
 	T) T=$OPTARG ;;
 	r) r=$OPTARG ;;
 	i) impls="-i $OPTARG" ;;
+	C) cpu=-C ;;
 	o) out=$OPTARG ;;
 	R) rows=$OPTARG ;;
-	*) sed -n '8,12p' "$0" >&2; exit 2 ;;
+	*) sed -n '8,13p' "$0" >&2; exit 2 ;;
 	esac
 done
 if [ -z "$rows" ]; then
@@ -29,9 +31,9 @@ if [ -z "$rows" ]; then
 	[ -x "$bench" ] || { echo "ycsb.sh: $bench not built: run make first" >&2; exit 1; }
 	mkdir -p "$out"
 	rows=$out/ycsb.tsv
-	echo "== syncmap-bench ycsb -k $k -t $t -T $T -r $r $impls" >&2
+	echo "== syncmap-bench ycsb -k $k -t $t -T $T -r $r $impls $cpu" >&2
 	# shellcheck disable=SC2086
-	"$bench" ycsb -k "$k" -t "$t" -T "$T" -r "$r" $impls > "$rows"
+	"$bench" ycsb -k "$k" -t "$t" -T "$T" -r "$r" $impls $cpu > "$rows"
 fi
 
 awk -F '\t' '

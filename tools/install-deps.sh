@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs, from Debian 12's packages, everything libsyncmap needs to build,
-# test and benchmark against its C peers (liburcu-dev for rculfhash; Go's
+# test and benchmark against its C and C++ peers (liburcu-dev for
+# rculfhash, g++ with libtbb-dev, libcds-dev, libcuckoo-dev; Go's
 # suite installs golang-go itself).  Run as root (or through sudo).
 set -eu
 if [ "$(id -u)" != 0 ]; then
@@ -11,4 +12,5 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc make autoconf automake libtool pkg-config \
 	libck-dev check libxxhash-dev libc6-dev binutils valgrind \
-	gnuplot-nox mandoc groff-base liburcu-dev
+	gnuplot-nox mandoc groff-base liburcu-dev \
+	g++ libtbb-dev libcds-dev libcuckoo-dev
