@@ -513,7 +513,7 @@ run_once(const struct benchmark *bench, const struct impl *im, long threads, lon
 	return (t1 - t0) * 1e9 / n;
 }
 
-static int
+int
 cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

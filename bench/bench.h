@@ -118,6 +118,7 @@ extern const struct impl impl_cuckoo;
 /* bench.c's, for the YCSB-like workloads (ycsb.c). */
 void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 double heap_bytes(void);
+int cmp_double(const void *a, const void *b);       /* qsort order */
 int parse_threads(const char *s, long *out, int max);
 bool listed(const char *list, const char *name);
 int ycsb_main(int argc, char **argv, const struct impl *const *impls, size_t nimpls);

@@ -364,14 +364,6 @@ run(const struct impl *im, void *m, const struct workload *w, struct window *win
 	return (t1 - t0) * 1e9 / atomic_load(&c.ops);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* ---- the grid ------------------------------------------------------------- */
 
 struct grid {
