@@ -41,10 +41,20 @@
 #define UNDER_TSAN 1
 #endif
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
 
 /* ThreadSanitizer cannot see into liburcu, libck's ck_hs or the C++
  * libraries, which are not instrumented, so their peers are left out of a
- * TSan build. */
+ * TSan build.  The C++ peers are left out under AddressSanitizer too: it
+ * checks their headers' sized deletes, and libcds 2.3.3's FeldmanHashMap
+ * frees its array nodes with the wrong size (harmless under glibc's
+ * malloc, an abort under ASan). */
 static const struct impl *const impls[] = {
 	&impl_classic, &impl_bounded, &impl_rwlock, &impl_mutex, &impl_sharded,
 #ifndef UNDER_TSAN
@@ -52,6 +62,7 @@ static const struct impl *const impls[] = {
 	&impl_urcu,
 #endif
 	&impl_ckhs,
+#ifndef UNDER_ASAN
 #ifdef HAVE_TBB
 	&impl_tbb,
 #endif
@@ -60,6 +71,7 @@ static const struct impl *const impls[] = {
 #endif
 #ifdef HAVE_CUCKOO
 	&impl_cuckoo,
+#endif
 #endif
 #endif
 	&impl_floor,
