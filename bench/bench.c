@@ -43,16 +43,38 @@
 #define UNDER_TSAN 1
 #endif
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
 
-/* ThreadSanitizer cannot see into liburcu or libck's ck_hs, which are not
- * instrumented, so their peers are left out of a TSan build. */
+/* ThreadSanitizer cannot see into liburcu, libck's ck_hs or the C++
+ * libraries, which are not instrumented, so their peers are left out of a
+ * TSan build.  The C++ peers are left out under AddressSanitizer too: it
+ * checks their headers' sized deletes, and libcds 2.3.3's FeldmanHashMap
+ * frees its array nodes with the wrong size (harmless under glibc's
+ * malloc, an abort under ASan). */
 static const struct impl *const impls[] = {
-	&impl_classic, &impl_bounded, &impl_typed, &impl_rwlock, &impl_mutex,
+	&impl_classic, &impl_bounded, &impl_typed, &impl_rwlock, &impl_mutex, &impl_sharded,
 #ifndef UNDER_TSAN
 #ifdef HAVE_URCU
 	&impl_urcu,
 #endif
 	&impl_ckhs,
+#ifndef UNDER_ASAN
+#ifdef HAVE_TBB
+	&impl_tbb,
+#endif
+#ifdef HAVE_CDS
+	&impl_michael, &impl_feldman,
+#endif
+#ifdef HAVE_CUCKOO
+	&impl_cuckoo,
+#endif
+#endif
 #endif
 	&impl_floor,
 };
@@ -95,7 +117,7 @@ struct bm {
 /* Go's integer keys, as their 8 bytes. */
 #define K(i) (&(long){ (i) }), sizeof(long)
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
+void
 fatal(const char *fmt, ...)
 {
 	va_list ap;
@@ -517,7 +539,7 @@ run_once(const struct benchmark *bench, const struct impl *im, long threads, lon
 	return (t1 - t0) * 1e9 / n;
 }
 
-static int
+int
 cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -773,7 +795,7 @@ verify_race(const struct impl *im, long threads, long keys)
 /* ---- memory -------------------------------------------------------------- */
 
 /* Bytes the process has from malloc, small blocks and mmapped ones. */
-static double
+double
 heap_bytes(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -856,7 +878,8 @@ usage(FILE *f)
 	    "            exit status 77 if malloc keeps no count of its bytes\n"
 	    "  --verify  check every implementation against a plain map, then a\n"
 	    "            LoadOrStore race between threads, instead of timing\n"
-	    "  -l  list benchmarks and implementations\n", f);
+	    "  -l  list benchmarks and implementations\n"
+	    "       syncmap-bench ycsb -h: the YCSB-like workloads instead\n", f);
 	if (f == stdout) {
 		fputs("\nbenchmarks:", f);
 		for (i = 0; i < NBENCH; i++)
@@ -868,7 +891,7 @@ usage(FILE *f)
 }
 
 /* Parses a comma-separated list of positive numbers. */
-static int
+int
 parse_threads(const char *s, long *out, int max)
 {
 	char *end;
@@ -886,14 +909,18 @@ parse_threads(const char *s, long *out, int max)
 	return -1;
 }
 
-static bool
+bool
 listed(const char *list, const char *name)
 {
 	size_t len = strlen(name);
 	const char *p;
 
+	/* libcuckoo 0.3.1 crashes now and then (about 1 run in 40) in
+	 * cuckoopath_search while a table grows under two threads, which
+	 * would make every run of the whole suite flaky: it runs only when
+	 * named (-i ...,cuckoo). */
 	if (list == NULL)
-		return true;
+		return strcmp(name, "cuckoo") != 0;
 	for (p = list; (p = strstr(p, name)) != NULL; p += len)
 		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
 			return true;
@@ -921,6 +948,8 @@ main(int argc, char **argv)
 	bool tty;
 	int status = 0;
 
+	if (argc > 1 && strcmp(argv[1], "ycsb") == 0)
+		return ycsb_main(argc - 1, argv + 1, impls, NIMPLS);
 	while ((c = getopt_long(argc, argv, "b:i:t:T:r:k:vlh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': pattern = optarg; break;

@@ -19,10 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hash.h"
-
-typedef bool bench_range_fn(const void *key, size_t klen, uintptr_t value,
-                            void *arg);
+#include "keys.h"
 
 /* Operations marked optional may be NULL: see the helpers below. */
 struct impl {
@@ -102,15 +99,6 @@ impl_delete(const struct impl *im, void *m, const void *k, size_t kl)
 	.swap = swap, .compare_and_swap = compare_and_swap,               \
 	.compare_and_delete = compare_and_delete, .range = range, .clear = clear
 
-/* The seeded hash every peer uses. */
-extern uint64_t bench_seed;
-
-static inline uint64_t
-bench_hash(const void *key, size_t klen)
-{
-	return syncmap__hash(bench_seed, key, klen);
-}
-
 /* Allocation that cannot fail, for the peers. */
 void *bench_xmalloc(size_t n);
 void *bench_xrealloc(void *p, size_t n);
@@ -120,6 +108,25 @@ extern const struct impl impl_classic, impl_bounded, impl_floor;
 extern const struct impl impl_typed;
 extern const struct impl impl_rwlock, impl_mutex;
 extern const struct impl impl_ckhs;
+extern const struct impl impl_sharded;
+extern unsigned bench_shards;           /* impl_sharded's, before create */
+#ifdef HAVE_TBB
+extern const struct impl impl_tbb;
+#endif
+#ifdef HAVE_CDS
+extern const struct impl impl_michael, impl_feldman;
+#endif
+#ifdef HAVE_CUCKOO
+extern const struct impl impl_cuckoo;
+#endif
+
+/* bench.c's, for the YCSB-like workloads (ycsb.c). */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+double heap_bytes(void);
+int cmp_double(const void *a, const void *b);       /* qsort order */
+int parse_threads(const char *s, long *out, int max);
+bool listed(const char *list, const char *name);
+int ycsb_main(int argc, char **argv, const struct impl *const *impls, size_t nimpls);
 #ifdef HAVE_URCU
 extern const struct impl impl_urcu;
 #endif

@@ -47,7 +47,7 @@ function spread(b, i, t,   k) {
 END {
 	GO = "go-sync.Map"
 	# Columns in a fixed order; implementations nobody ran are left out.
-	n = split("go-sync.Map classic bounded typed rwlock mutex rculfhash ck_hs floor", order, " ")
+	n = split("go-sync.Map classic bounded typed rwlock mutex sharded rculfhash ck_hs tbb michael feldman cuckoo floor", order, " ")
 	ni = 0
 	for (j = 1; j <= n; j++) if (order[j] in seen_impl) impl[++ni] = order[j]
 	# The timing tables: implementations with timings (go-mem alone gives

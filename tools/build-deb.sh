@@ -24,11 +24,14 @@ say() { printf 'build-deb: %s\n' "$*"; }
 die() { say "FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root: the packages are installed with apt-get"
 tools="git dpkg-buildpackage dh dh_autoreconf lintian fakeroot"
+# dpkg-buildpackage checks for build-essential, which a minimal Debian
+# lacks and no command stands for.
+dpkg -s build-essential > /dev/null 2>&1 || tools="build-essential-missing $tools"
 for tool in $tools; do
 	command -v "$tool" > /dev/null && continue
 	say "installing Debian's packaging tools"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		debhelper dh-autoreconf dpkg-dev fakeroot lintian git > /dev/null
+		build-essential debhelper dh-autoreconf dpkg-dev fakeroot lintian git > /dev/null
 	break
 done
 mkdir -p "$out"
