@@ -134,9 +134,8 @@ syncmap__unlock(struct syncmap *m)
  * scan can free everything, so the poll is urgent then.
  */
 void
-syncmap__leave(struct syncmap *m, struct reader *rec)
+syncmap__leave_slow(struct syncmap *m, struct reader *rec, bool tick)
 {
-	bool tick = reader_exit(rec);
 	bool offer = tick && (has_garbage(m) || bounded_put_off(m));
 
 	if ((offer || atomic_load_explicit(&m->poll_wanted, memory_order_relaxed)) &&

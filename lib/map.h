@@ -135,9 +135,22 @@ HIDDEN void syncmap__each_entry(struct syncmap *m, struct table *r,
 HIDDEN void syncmap__lock(struct syncmap *m);
 /* Ends a locked section: the policy's hook, then housekeeping. */
 HIDDEN void syncmap__unlock(struct syncmap *m);
+/* The housekeeping a call's end offers now and then (map.c). */
+HIDDEN void syncmap__leave_slow(struct syncmap *m, struct reader *rec,
+                                bool tick);
+
 /* Ends a call's read-side section, and now and then offers to free the
- * map's garbage (rule 6c). */
-HIDDEN void syncmap__leave(struct syncmap *m, struct reader *rec);
+ * map's garbage (rule 6c).  Inline: it is on every call, and its common
+ * case is a store and two tests. */
+static ALWAYS_INLINE void
+syncmap__leave(struct syncmap *m, struct reader *rec)
+{
+	bool tick = reader_exit(rec);
+
+	/* Relaxed: a hint; a missed flag is caught at a later call. */
+	if (tick || atomic_load_explicit(&m->poll_wanted, memory_order_relaxed))
+		syncmap__leave_slow(m, rec, tick);
+}
 
 /* SYNCMAP_BOUNDED's hooks.  after_locked runs under the mutex at the end
  * of every locked section (calls = 1), and for a thread's every 64th call
