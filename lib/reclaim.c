@@ -203,7 +203,7 @@ static bool
 heavy_fence(void)
 {
 	if (!syncmap__light_readers) {
-		atomic_thread_fence(memory_order_seq_cst);
+		full_fence();
 		return true;
 	}
 	return membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0;

@@ -55,10 +55,11 @@ HIDDEN extern char syncmap__grace;
  * checks through the grace annotations above instead.
  */
 #ifdef SYNCMAP_TSAN
-#define retire_fence() ((void)0)
+#define full_fence() ((void)0)
 #else
-#define retire_fence() atomic_thread_fence(memory_order_seq_cst)
+#define full_fence() atomic_thread_fence(memory_order_seq_cst)
 #endif
+#define retire_fence() full_fence()
 
 /* The link of an object waiting for its grace period. */
 struct retired {
@@ -110,7 +111,7 @@ reader_fence(void)
 	if (syncmap__light_readers)
 		atomic_signal_fence(memory_order_seq_cst);
 	else
-		atomic_thread_fence(memory_order_seq_cst);
+		full_fence();
 }
 
 /*
