@@ -22,7 +22,8 @@
  * misaligned block from the allocator (see struct syncmap_allocator), and
  * -ENOMEM when an allocation fails.  After an error the map is unchanged.
  * Only syncmap_store, syncmap_load_or_store and syncmap_swap allocate for
- * what they do, so only they fail for want of memory, with one exception:
+ * what they do (and syncmap_compare_and_swap, on a map with managed
+ * values), so only they fail for want of memory, with one exception:
  * a thread's first call puts the thread's reader record (in its own
  * thread-local storage) in a registry and sets a thread-exit hook to take
  * it out again; should the C library be unable to set that hook
@@ -114,6 +115,29 @@ struct syncmap_allocator {
 	void *ctx;
 };
 
+/*
+ * Values whose lifetime the map manages (set syncmap_options.values): the
+ * map owns one reference to every non-NULL value it holds and calls
+ * release once for each departure of one (replaced by Store, Swap or
+ * CompareAndSwap; deleted; cleared; or left at destroy), never before
+ * every read-side section open when it left has closed, and with no map's
+ * mutex held.  With retain set, every value a call hands back through an
+ * out-pointer is retained inside the call, so the caller owns a reference
+ * (Range's and the iterator's values are never retained).  Neither is
+ * ever called with NULL.  Both may call any function of this library but
+ * syncmap_barrier, and none on a map being destroyed; they may run on any
+ * thread.  The struct is copied at create; ctx must stay valid until the
+ * map's last release has run (after destroy, syncmap_barrier says when).
+ * Storing a value may then allocate (CompareAndSwap included) and fail
+ * with -ENOMEM, the map unchanged; a departure never allocates.
+ * syncmap_value_ops(3) has the details.
+ */
+struct syncmap_value_ops {
+	void (*release)(void *value, void *ctx);  /* required */
+	void (*retain)(void *value, void *ctx);   /* optional, may be NULL */
+	void *ctx;
+};
+
 struct syncmap_options {                      /* zero-initialised = defaults */
 	enum syncmap_policy policy;
 	size_t capacity_hint;     /* expected live keys; 0 = small.  Too large
@@ -123,24 +147,30 @@ struct syncmap_options {                      /* zero-initialised = defaults */
 	                             first new key, which then sizes for what
 	                             is there. */
 	const struct syncmap_allocator *allocator;  /* NULL = malloc/free */
-	/* Room for options to come: a new field takes the first slot (the
-	 * ops of managed values will be the next, right after allocator) and
+	const struct syncmap_value_ops *values;     /* NULL = values are the
+	                                               caller's (copied) */
+	/* Room for options to come: a new field takes the first slot and
 	 * reserved shrinks by one, so that the size and the soname stay.
 	 * Must be zero: syncmap_create fails with EINVAL otherwise, so that
 	 * an option the library does not know is never silently ignored.
 	 * Initialise the whole struct (an initialiser, or memset). */
-	void *reserved[8];
+	void *reserved[7];
 };
 
 /* Creates a map.  opts may be NULL (defaults); the allocator it points to
  * is copied.  Returns NULL with errno set on failure: ENOMEM, or EINVAL for
- * an unknown policy, an allocator missing either function, a capacity
- * hint no table could hold, or a nonzero reserved field. */
+ * an unknown policy, an allocator missing either function, values without
+ * release, a capacity hint no table could hold, or a nonzero reserved
+ * field. */
 SYNCMAP_API syncmap_t *syncmap_create(const struct syncmap_options *opts);
 
 /* Frees the map and everything it holds, garbage awaiting reclamation
  * included.  Must not run at the same time as any other call on m (a range
- * callback on m included).  syncmap_destroy(NULL) does nothing. */
+ * callback on m included).  syncmap_destroy(NULL) does nothing.  With
+ * managed values, every value left in the map departs: if no thread
+ * (the caller included) is inside a read-side section, every release has
+ * run when destroy returns; otherwise the rest run once those sections
+ * close, and syncmap_barrier waits for them. */
 SYNCMAP_API void syncmap_destroy(syncmap_t *m);
 
 /* Go: Load.  Returns 1 if key is present (*value set to its value, which
@@ -298,8 +328,10 @@ SYNCMAP_API void syncmap_read_unlock(void);
  * syncmap_barrier. */
 SYNCMAP_API int syncmap_defer(void (*fn)(void *arg), void *arg);
 
-/* Returns 0 once every function deferred before the call has run, or
- * -EDEADLK if called inside a read-side section (it would wait for itself). */
+/* Returns 0 once every function deferred before the call, and every
+ * release owed for a value that left a map before it (syncmap_destroy's
+ * included), has run; or -EDEADLK if called inside a read-side section (it
+ * would wait for itself). */
 SYNCMAP_API int syncmap_barrier(void);
 
 #ifdef __cplusplus

@@ -131,6 +131,6 @@ syncmap__peek(syncmap_t *m, const void *key, size_t klen, void **value)
 
 	if (raw == NULL)
 		return 0;
-	*value = decode(raw);
+	*value = value_of(m->vals, raw);
 	return 1;
 }

@@ -49,12 +49,6 @@ encode(void *value)
 	return value == NULL ? NULL_VALUE : value;
 }
 
-static inline void *
-decode(void *raw)
-{
-	return raw == NULL_VALUE ? NULL : raw;
-}
-
 static inline bool
 is_value(void *raw)
 {
@@ -121,16 +115,6 @@ entry_try_load_or_store(struct entry *e, void *raw, void **actual)
 	}
 }
 
-/* Go: entry.tryCompareAndSwap, values compared by identity. */
-static inline bool
-entry_try_compare_and_swap(struct entry *e, void *old_raw, void *new_raw)
-{
-	void *p = old_raw;
-
-	return atomic_compare_exchange_strong_explicit(&e->p, &p, new_raw,
-	    memory_order_acq_rel, memory_order_relaxed);
-}
-
 /* Go: entry.delete.  The raw value deleted, or NULL if there was none. */
 static inline void *
 entry_delete(struct entry *e)
@@ -143,16 +127,6 @@ entry_delete(struct entry *e)
 	} while (!atomic_compare_exchange_weak_explicit(&e->p, &p, NULL,
 	    memory_order_acq_rel, memory_order_acquire));
 	return p;
-}
-
-/* Go: the CompareAndDelete loop on an entry. */
-static inline bool
-entry_compare_and_delete(struct entry *e, void *old_raw)
-{
-	void *p = old_raw;
-
-	return atomic_compare_exchange_strong_explicit(&e->p, &p, NULL,
-	    memory_order_acq_rel, memory_order_relaxed);
 }
 
 /* Go: entry.tryExpungeLocked.  True if the entry is (now) expunged. */

@@ -52,7 +52,7 @@ iter_step(struct iter *it, void **value)
 
 	while ((s = table_walk_next(it->t, &it->w)) != NULL) {
 		if ((raw = entry_load(s->e)) != NULL) {
-			*value = decode(raw);
+			*value = value_of(it->m->vals, raw);
 			return s->e;
 		}
 	}

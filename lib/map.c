@@ -256,6 +256,7 @@ syncmap_create(const struct syncmap_options *opts)
 	if ((opts->policy != SYNCMAP_BOUNDED && opts->policy != SYNCMAP_CLASSIC) ||
 	    a->malloc == NULL || a->free == NULL ||
 	    !syncmap__options_reserved_ok(opts) ||
+	    (opts->values != NULL && opts->values->release == NULL) ||
 	    (opts->capacity_hint > 0 && syncmap__table_bytes(opts->capacity_hint) == 0)) {
 		errno = EINVAL;
 		return NULL;
@@ -282,6 +283,15 @@ syncmap_create(const struct syncmap_options *opts)
 	m->mem.malloc = a->malloc;
 	m->mem.free = a->free;
 	m->mem.ctx = a->ctx;
+	if (opts->values != NULL &&
+	    (m->vals = syncmap__values_new(opts->values, &m->mem)) == NULL) {
+		err = errno == EINVAL ? EINVAL : ENOMEM;
+		registry_remove(m);
+		pthread_mutex_destroy(&m->mu);
+		a->free(block, MAP_BLOCK, a->ctx);
+		errno = err;
+		return NULL;
+	}
 	atomic_init(&m->mem.bytes, MAP_BLOCK);
 	atomic_init(&m->mem.pending, 0);
 	atomic_init(&m->read, (uintptr_t)TABLE_EMPTY);
@@ -299,9 +309,12 @@ syncmap_create(const struct syncmap_options *opts)
 	return m;
 }
 
+/* The entry goes at once, its value by the grace rule (values.h). */
 static void
 free_entry(struct syncmap *m, struct entry *e)
 {
+	syncmap__value_depart(m->vals,
+	    atomic_load_explicit(&e->p, memory_order_relaxed));
 	syncmap__entry_free(&m->mem, e);
 }
 
@@ -321,6 +334,12 @@ syncmap_destroy(syncmap_t *m)
 	if (m->dirty != NULL)
 		syncmap__table_free(&m->mem, m->dirty);
 	syncmap__reclaim_fini(&m->gc);
+	if (m->vals != NULL) {
+		/* Every value of m has left (all of it before this call):
+		 * settled, then the map's own reference goes. */
+		syncmap__deferred_settle();
+		syncmap__values_put_map(m->vals);
+	}
 	pthread_mutex_destroy(&m->mu);
 	free_fn = m->mem.free;
 	ctx = m->mem.ctx;
@@ -355,6 +374,8 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 	out->bytes = atomic_load_explicit(&m->mem.bytes, memory_order_relaxed);
 	out->pending_bytes = atomic_load_explicit(&m->mem.pending,
 	    memory_order_relaxed);
+	if (m->vals != NULL)
+		out->bytes += syncmap__values_bytes(m->vals, &out->pending_bytes);
 	out->misses = m->n_misses;
 	out->promotions = m->n_promotions;
 	out->dirty_copies = m->n_copies;

@@ -26,6 +26,7 @@
 #include "mem.h"
 #include "reclaim.h"
 #include "table.h"
+#include "values.h"
 
 /* The low bit of the read word: Go's readOnly.amended. */
 #define AMENDED ((uintptr_t)1)
@@ -35,6 +36,8 @@ struct syncmap {
 	_Alignas(CACHELINE) _Atomic uintptr_t read;
 	uint64_t seed;
 	enum syncmap_policy policy;
+	/* NULL: values are the caller's; else what stores box (values.h). */
+	struct values *vals;
 	size_t hint;
 	/* Garbage is over its share: the next call to end polls (map.c).
 	 * Written only when that changes. */

@@ -5,7 +5,9 @@
  * bytes counts what the map holds now, pending the part of it retired and
  * waiting for a grace period.  Both are written under the map's mutex (or
  * in create and destroy; a poll's frees run under the mutex too), but the
- * bounded rule and the housekeeping read them without it, hence atomics.
+ * bounded rule and the housekeeping read them without it, hence atomics;
+ * the value boxes of values.h have a struct mem of their own, written
+ * without any mutex.
  * Every access is relaxed: they are counts that order nothing, exact once
  * the mutex (or the caller's quiescence) has ordered their writers before
  * the reader.  stats reports them, and the tests compare bytes with what a
@@ -45,23 +47,31 @@ struct mem {
 	int error;
 };
 
-/* A block of size bytes, or NULL (see error).  size 0 stands for an
- * object too large to exist, which fails as the allocator would. */
+/* A block of size bytes, or NULL with *err saying why (-ENOMEM, or
+ * -EINVAL for a block misaligned).  size 0 stands for an object too large
+ * to exist, which fails as the allocator would.  Safe without the mutex. */
 static inline void *
-mem_alloc(struct mem *mem, size_t size)
+mem_try_alloc(struct mem *mem, size_t size, int *err)
 {
 	void *p;
 
-	mem->error = -ENOMEM;
+	*err = -ENOMEM;
 	if (size == 0 || (p = mem->malloc(size, mem->ctx)) == NULL)
 		return NULL;
 	if ((uintptr_t)p % MEM_ALIGN != 0) {
 		mem->free(p, size, mem->ctx);
-		mem->error = -EINVAL;
+		*err = -EINVAL;
 		return NULL;
 	}
 	atomic_fetch_add_explicit(&mem->bytes, size, memory_order_relaxed);
 	return p;
+}
+
+/* The same, under the map's mutex, with the reason kept in mem->error. */
+static inline void *
+mem_alloc(struct mem *mem, size_t size)
+{
+	return mem_try_alloc(mem, size, &mem->error);
 }
 
 static inline void

@@ -38,6 +38,7 @@
 #include "debug.h"
 #include "probes.h"
 #include "reclaim.h"
+#include "values.h"
 
 #ifdef SYNCMAP_TSAN
 char syncmap__grace;
@@ -96,6 +97,9 @@ thread_gone(void *arg)
 {
 	struct reader *r = arg;
 
+	/* A thread that made few calls may never have reached a 64th: its
+	 * exit is its last chance to move the queue on (bounded delay). */
+	syncmap__deferred_poll();
 	pthread_mutex_lock(&registry_lock);
 	registry_unlink(r);
 	pthread_mutex_unlock(&registry_lock);
@@ -382,27 +386,32 @@ syncmap__reclaim_mem(void)
 	return polling_mem;
 }
 
-/* ---- deferred functions (syncmap_defer) -------------------------------- */
+/* ---- the queue: deferred functions and departed values ---------------- */
 
-struct deferred {
-	struct deferred *next;
+/* A function given to syncmap_defer. */
+struct deferred_fn {
+	struct deferred link;
 	void (*fn)(void *);
 	void *arg;
-	uintptr_t epoch;
 };
+
+CONTAINER(struct deferred_fn, link, fn_of_deferred)
 
 /* A FIFO in epoch order: appended under the lock, each stamped under it,
  * and the epoch never goes back. */
 static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct deferred *deferred_head, **deferred_tail = &deferred_head;
 /* Relaxed counts: the first tells a call whether a poll could find
- * anything, the second tells syncmap_barrier whether a batch taken from
- * the queue is still running; both are exact under deferred_lock. */
-_Atomic size_t syncmap__deferred_count;
+ * anything and how large a slice to run, the second tells syncmap_barrier
+ * whether a batch taken from the queue is still running; both are exact
+ * under deferred_lock. */
+static _Atomic size_t deferred_count;
 static _Atomic size_t deferred_running;
 
-/* At most this many functions run in one poll, so that no one call pays
- * for a backlog (syncmap_barrier runs them all). */
+/* A poll runs at least this many, and at most a 64th of the queue more:
+ * no one call pays for a backlog, and a backlog of any size still drains
+ * within some 4,100 polls, each thread polling every 64th call (a barrier
+ * runs it all).  docs/design.md, "Managed values", has the arithmetic. */
 #define DEFERRED_SLICE 64
 
 static void
@@ -424,7 +433,37 @@ deferred_atfork_child(void)
 	pthread_mutex_unlock(&deferred_lock);
 }
 
-/* Takes up to max functions past their grace period off the queue. */
+/* Appends a chain stamped with the epoch read now; the caller fenced after
+ * unlinking what it holds (rule 4). */
+static void
+append_locked(struct deferred *first, struct deferred *last, size_t n)
+{
+	uintptr_t e = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
+	struct deferred *d;
+
+	for (d = first; d != NULL; d = d->next)
+		d->epoch = e;
+	*deferred_tail = first;
+	deferred_tail = &last->next;
+	atomic_fetch_add_explicit(&deferred_count, n, memory_order_relaxed);
+}
+
+/* Values that left their maps join the queue.  Everything on the stack was
+ * unlinked before it was pushed, so before the exchange that took it; the
+ * fence after the exchange then stands where rule 4 puts it. */
+static void
+collect_locked(void)
+{
+	struct deferred *first, *last;
+	size_t n;
+
+	if ((first = syncmap__values_collect(&last, &n)) == NULL)
+		return;
+	retire_fence();
+	append_locked(first, last, n);
+}
+
+/* Takes up to max items past their grace period off the queue. */
 static struct deferred *
 deferred_take_locked(size_t max)
 {
@@ -442,7 +481,7 @@ deferred_take_locked(size_t max)
 	if (deferred_head == NULL)
 		deferred_tail = &deferred_head;
 	*end = NULL;
-	atomic_fetch_sub_explicit(&syncmap__deferred_count, n, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&deferred_count, n, memory_order_relaxed);
 	atomic_fetch_add_explicit(&deferred_running, 1, memory_order_relaxed);
 	return first;
 }
@@ -457,8 +496,7 @@ deferred_run(struct deferred *d)
 	tsan_acquire(&syncmap__grace);
 	for (; d != NULL; d = next) {
 		next = d->next;
-		d->fn(d->arg);
-		free(d);
+		d->run(d);
 	}
 	/* Release: what the batch did happens before a barrier that sees it
 	 * done (it loads with acquire). */
@@ -468,41 +506,79 @@ deferred_run(struct deferred *d)
 void
 syncmap__deferred_poll(void)
 {
+	size_t n = atomic_load_explicit(&deferred_count, memory_order_relaxed);
 	struct deferred *d;
 
-	if (atomic_load_explicit(&syncmap__deferred_count, memory_order_relaxed) == 0 ||
+	if ((n == 0 && !syncmap__values_departed()) ||
 	    pthread_mutex_trylock(&deferred_lock) != 0)
 		return;
-	if ((d = deferred_take_locked(DEFERRED_SLICE)) == NULL && deferred_head != NULL) {
+	collect_locked();
+	n = DEFERRED_SLICE + n / 64;
+	if ((d = deferred_take_locked(n)) == NULL && deferred_head != NULL) {
 		grace_try_advance();
-		d = deferred_take_locked(DEFERRED_SLICE);
+		d = deferred_take_locked(n);
 	}
 	pthread_mutex_unlock(&deferred_lock);
 	if (d != NULL)
 		deferred_run(d);
 }
 
+/* Destroy's promise (syncmap_value_ops(3)): with no thread inside a
+ * section, two steps of the grace period make everything queued so far
+ * due, and it all runs before destroy returns.  The registry lock is
+ * waited for: destroy holds no mutex of a map (rule 5). */
+void
+syncmap__deferred_settle(void)
+{
+	struct deferred *d;
+	bool moved;
+
+	pthread_once(&init_once, init);
+	pthread_mutex_lock(&deferred_lock);
+	collect_locked();
+	pthread_mutex_unlock(&deferred_lock);
+	pthread_mutex_lock(&registry_lock);
+	if (advance_locked(&moved) && moved)
+		advance_locked(&moved);
+	pthread_mutex_unlock(&registry_lock);
+	for (;;) {
+		pthread_mutex_lock(&deferred_lock);
+		d = deferred_take_locked(SIZE_MAX);
+		pthread_mutex_unlock(&deferred_lock);
+		if (d == NULL)
+			break;
+		deferred_run(d);
+	}
+}
+
+static void
+run_fn(struct deferred *d)
+{
+	struct deferred_fn *f = fn_of_deferred(d);
+
+	f->fn(f->arg);
+	free(f);
+}
+
 int
 syncmap_defer(void (*fn)(void *arg), void *arg)
 {
-	struct deferred *d;
+	struct deferred_fn *f;
 
 	if (fn == NULL)
 		return -EINVAL;
-	if ((d = malloc(sizeof(*d))) == NULL)
+	if ((f = malloc(sizeof(*f))) == NULL)
 		return -ENOMEM;
 	pthread_once(&init_once, init);
-	d->next = NULL;
-	d->fn = fn;
-	d->arg = arg;
+	f->link.next = NULL;
+	f->link.run = run_fn;
+	f->fn = fn;
+	f->arg = arg;
 	/* Rule 4: whatever the caller unlinked before the call is unlinked
 	 * before the epoch that stamps it is read. */
 	retire_fence();
 	pthread_mutex_lock(&deferred_lock);
-	d->epoch = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
-	*deferred_tail = d;
-	deferred_tail = &d->next;
-	atomic_fetch_add_explicit(&syncmap__deferred_count, 1, memory_order_relaxed);
+	append_locked(&f->link, &f->link, 1);
 	pthread_mutex_unlock(&deferred_lock);
 	return 0;
 }
@@ -550,9 +626,11 @@ syncmap_barrier(void)
 	if (r != NULL && r->nest > 0)
 		return -EDEADLK;
 	pthread_once(&init_once, init);
-	/* Every function deferred before the call has a stamp at most the
-	 * epoch read now (deferred_lock orders the stamps). */
+	/* Every function deferred and every value that left a map before
+	 * the call has a stamp at most the epoch read now (deferred_lock
+	 * orders the stamps). */
 	pthread_mutex_lock(&deferred_lock);
+	collect_locked();
 	target = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
 	pthread_mutex_unlock(&deferred_lock);
 	while (atomic_load_explicit(&safe, memory_order_acquire) <= target) {

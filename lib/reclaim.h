@@ -67,6 +67,15 @@ struct retired {
 	void (*fn)(struct retired *);
 };
 
+/* Something waiting in the library-wide queue for every section open
+ * when it left to close: a function given to syncmap_defer, or a value
+ * that left a map (values.h).  run is called once, with no mutex held. */
+struct deferred {
+	struct deferred *next;
+	uintptr_t epoch;
+	void (*run)(struct deferred *);
+};
+
 /* A map's garbage: objects with the epoch they were retired in, in four
  * buckets by epoch (an older bucket that a newer epoch needs is merged
  * into it, which only delays its objects).  Used under the map's mutex, or
@@ -166,9 +175,11 @@ HIDDEN void syncmap__reclaim_poll(struct reclaim *r, bool urgent);
 HIDDEN void syncmap__reclaim_fini(struct reclaim *r);
 /* The allocator of the map being polled, for the callbacks. */
 HIDDEN struct mem *syncmap__reclaim_mem(void);
-/* Runs deferred functions whose grace period has passed; called with no
- * mutex held and outside any section. */
+/* Runs a slice of the queue whose grace period has passed; called with no
+ * mutex held. */
 HIDDEN void syncmap__deferred_poll(void);
-HIDDEN extern _Atomic size_t syncmap__deferred_count;
+/* For destroy: takes every value that has left a map onto the queue and,
+ * if no thread is inside a section, runs the whole queue now. */
+HIDDEN void syncmap__deferred_settle(void);
 
 #endif /* SYNCMAP_RECLAIM_H */

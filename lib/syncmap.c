@@ -64,12 +64,17 @@ syncmap__retire_table(struct syncmap *m, struct table *t)
 		    table_size(t));
 }
 
-/* An entry leaves every table (I4): what it held is no longer live. */
+/* An entry leaves every table (I4): what it held is no longer live, and
+ * its value departs. */
 static void
 orphan_locked(struct syncmap *m, struct entry *e)
 {
-	if (is_value(entry_orphan_locked(e)))
+	void *old = entry_orphan_locked(e);
+
+	if (is_value(old)) {
 		count_death(m, e);
+		syncmap__value_depart(m->vals, old);
+	}
 	syncmap__retire_entry(m, e);
 }
 
@@ -312,13 +317,10 @@ syncmap_load(syncmap_t *m, const void *key, size_t klen, void **value)
 		locate_locked(m, &l, MISS_ALWAYS, false);
 		syncmap__unlock(m);
 	}
-	raw = l.e != NULL ? entry_load(l.e) : NULL;
+	if ((raw = l.e != NULL ? entry_load(l.e) : NULL) != NULL)
+		value_hand_back(m->vals, raw, value);
 	syncmap__leave(m, l.rec);
-	if (raw == NULL)
-		return 0;
-	if (value != NULL)
-		*value = decode(raw);
-	return 1;
+	return raw != NULL;
 }
 
 /*
@@ -327,12 +329,14 @@ syncmap_load(syncmap_t *m, const void *key, size_t klen, void **value)
  * from expunged first, if read's was), or add the key.  op is the entry's
  * part (entry_try_swap or entry_try_load_or_store): false if expunged,
  * else *prior is what it found, NULL if it stored into nil, which makes the
- * key live again (I5).  Inline, so that op is a direct call.
+ * key live again (I5).  Inline, so that op is a direct call.  With out,
+ * LoadOrStore's value is handed back inside the call's section, while it
+ * cannot have been released: what the key held, or raw if it stored.
  */
 static ALWAYS_INLINE int
 store_op(syncmap_t *m, const void *key, size_t klen, void *raw,
          enum miss miss, bool (*op)(struct entry *, void *, void **),
-         void **prior)
+         void **prior, void **out)
 {
 	struct lookup l;
 	int rc;
@@ -365,52 +369,68 @@ store_op(syncmap_t *m, const void *key, size_t klen, void *raw,
 	}
 	syncmap__unlock(m);
 out:
+	if (out != NULL && rc == 0)
+		value_hand_back(m->vals, *prior != NULL ? *prior : raw, out);
 	syncmap__leave(m, l.rec);
 	return rc;
 }
 
-/* Go: Store, which is Swap without the previous value. */
-int
-syncmap_store(syncmap_t *m, const void *key, size_t klen, void *value)
-{
-	void *old;
-
-	return store_op(m, key, klen, encode(value), MISS_NEVER,
-	    entry_try_swap, &old);
-}
-
-/* Go: Swap. */
+/* Go: Swap; Store is Swap without the previous value.  The box of a
+ * managed value is had first, so that a failure changes nothing; what the
+ * key held departs after the call's section, as no table indexes it. */
 int
 syncmap_swap(syncmap_t *m, const void *key, size_t klen, void *value,
              void **previous)
 {
-	void *old;
+	void *raw, *old;
 	int rc;
 
-	if ((rc = store_op(m, key, klen, encode(value), MISS_NEVER,
-	    entry_try_swap, &old)) != 0)
+	if (m == NULL)
+		return -EINVAL;
+	if ((rc = syncmap__value_wrap(m->vals, value, &raw)) != 0)
 		return rc;
+	if ((rc = store_op(m, key, klen, raw, MISS_NEVER, entry_try_swap,
+	    &old, NULL)) != 0) {
+		syncmap__value_discard(m->vals, raw);
+		return rc;
+	}
 	if (old == NULL)
 		return 0;
-	if (previous != NULL)
-		*previous = decode(old);
+	/* Ours alone until it departs, so it is still valid here. */
+	value_hand_back(m->vals, old, previous);
+	syncmap__value_depart(m->vals, old);
 	return 1;
 }
 
-/* Go: LoadOrStore. */
+int
+syncmap_store(syncmap_t *m, const void *key, size_t klen, void *value)
+{
+	int rc = syncmap_swap(m, key, klen, value, NULL);
+
+	return rc < 0 ? rc : 0;
+}
+
+/* Go: LoadOrStore.  With managed values a key that holds one is answered
+ * first by a Load, so that a hit never allocates a box it would throw
+ * away. */
 int
 syncmap_load_or_store(syncmap_t *m, const void *key, size_t klen,
                       void *value, void **actual)
 {
-	void *found;
+	void *raw, *found;
 	int rc;
 
-	if ((rc = store_op(m, key, klen, encode(value), MISS_IF_DIRTY,
-	    entry_try_load_or_store, &found)) != 0)
+	if (m == NULL)
+		return -EINVAL;
+	if (m->vals != NULL && value != NULL &&
+	    (rc = syncmap_load(m, key, klen, actual)) != 0)
 		return rc;
-	if (actual != NULL)
-		*actual = found != NULL ? decode(found) : value;
-	return found != NULL;
+	if ((rc = syncmap__value_wrap(m->vals, value, &raw)) != 0)
+		return rc;
+	if ((rc = store_op(m, key, klen, raw, MISS_IF_DIRTY,
+	    entry_try_load_or_store, &found, actual)) != 0 || found != NULL)
+		syncmap__value_discard(m->vals, raw);
+	return rc < 0 ? rc : found != NULL;
 }
 
 /* Go: LoadAndDelete. */
@@ -446,8 +466,9 @@ syncmap_load_and_delete(syncmap_t *m, const void *key, size_t klen,
 	syncmap__leave(m, l.rec);
 	if (old == NULL)
 		return 0;
-	if (value != NULL)
-		*value = decode(old);
+	/* Ours alone until it departs. */
+	value_hand_back(m->vals, old, value);
+	syncmap__value_depart(m->vals, old);
 	return 1;
 }
 
@@ -459,27 +480,39 @@ syncmap_delete(syncmap_t *m, const void *key, size_t klen)
 }
 
 /* Go: CompareAndSwap.  On the slow path the compare is made under the
- * lock, as Go makes it. */
+ * lock, as Go makes it.  A managed new value is boxed first, so that a
+ * swap that happens cannot fail. */
 int
 syncmap_compare_and_swap(syncmap_t *m, const void *key, size_t klen,
                          void *old_value, void *new_value)
 {
 	bool locked = false;
 	struct lookup l;
+	void *raw, *old;
 	int rc;
 
-	if ((rc = begin(m, key, klen, &l)) != 0)
+	if (m == NULL)
+		return -EINVAL;
+	if ((rc = syncmap__value_wrap(m->vals, new_value, &raw)) != 0)
 		return rc;
+	if ((rc = begin(m, key, klen, &l)) != 0) {
+		syncmap__value_discard(m->vals, raw);
+		return rc;
+	}
 	if (need_lock(&l)) {
 		syncmap__lock(m);
 		locked = true;
 		locate_locked(m, &l, MISS_IF_DIRTY, false);
 	}
-	rc = l.e != NULL && entry_try_compare_and_swap(l.e, encode(old_value),
-	    encode(new_value));
+	rc = l.e != NULL &&
+	    value_compare_and_swap(m->vals, l.e, old_value, raw, &old);
 	if (locked)
 		syncmap__unlock(m);
 	syncmap__leave(m, l.rec);
+	if (rc)
+		syncmap__value_depart(m->vals, old);
+	else
+		syncmap__value_discard(m->vals, raw);
 	return rc;
 }
 
@@ -491,6 +524,7 @@ syncmap_compare_and_delete(syncmap_t *m, const void *key, size_t klen,
                            void *old_value)
 {
 	struct lookup l;
+	void *old;
 	int rc;
 
 	if ((rc = begin(m, key, klen, &l)) != 0)
@@ -500,12 +534,15 @@ syncmap_compare_and_delete(syncmap_t *m, const void *key, size_t klen,
 		locate_locked(m, &l, MISS_ALWAYS, false);
 		syncmap__unlock(m);
 	}
-	if (l.e != NULL && entry_compare_and_delete(l.e, encode(old_value))) {
+	if (l.e != NULL &&
+	    value_compare_and_swap(m->vals, l.e, old_value, NULL, &old)) {
 		count_death(m, l.e);
 		policy_after_counted(m);
 		rc = 1;
 	}
 	syncmap__leave(m, l.rec);
+	if (rc)
+		syncmap__value_depart(m->vals, old);
 	return rc;
 }
 

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * values.c - boxes, and the stack where values wait after leaving a map
+ * until the queue of reclaim.c takes them (values.h; docs/design.md,
+ * "Managed values").
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "values.h"
+
+/* Every box that left a map and is not yet on the queue, newest first.  A
+ * Treiber stack that is only ever emptied whole, so it has no ABA. */
+static _Atomic(struct deferred *) departed;
+
+static void release_box(struct deferred *d);
+
+int
+syncmap__value_wrap(struct values *v, void *value, void **raw)
+{
+	struct box *b;
+	int err;
+
+	if (v == NULL || value == NULL) {
+		*raw = encode(value);
+		return 0;
+	}
+	if ((b = mem_try_alloc(&v->mem, sizeof(*b), &err)) == NULL)
+		return err;
+	b->link.run = release_box;
+	b->value = value;
+	b->vals = v;
+	*raw = b;
+	return 0;
+}
+
+void
+syncmap__value_discard(struct values *v, void *raw)
+{
+	if (value_boxed(v, raw))
+		mem_free(&v->mem, raw, sizeof(struct box));
+}
+
+/*
+ * Release: whoever takes the stack (acquire) sees the push, and so the
+ * unlink that came before it, before it stamps the box with the epoch
+ * (rule 4 across threads: docs/design.md, "Managed values").
+ */
+void
+syncmap__value_depart(struct values *v, void *raw)
+{
+	struct deferred *d, *head;
+
+	if (!value_boxed(v, raw))
+		return;
+	d = &((struct box *)raw)->link;
+	head = atomic_load_explicit(&departed, memory_order_relaxed);
+	do
+		d->next = head;
+	while (!atomic_compare_exchange_weak_explicit(&departed, &head, d,
+	    memory_order_release, memory_order_relaxed));
+}
+
+bool
+syncmap__values_departed(void)
+{
+	/* Relaxed: a hint for a poll; a push missed is seen at a later one. */
+	return atomic_load_explicit(&departed, memory_order_relaxed) != NULL;
+}
+
+/* Relaxed counts: refs is taken under the queue's lock and only dropped
+ * after that, so no count can reach zero early; the last put is acq_rel,
+ * so that every release's use of the struct happens before it is freed. */
+static void
+values_put(struct values *v, size_t n)
+{
+	void (*free_fn)(void *, size_t, void *) = v->mem.free;
+	void *ctx = v->mem.ctx;
+
+	if (atomic_fetch_sub_explicit(&v->refs, n, memory_order_acq_rel) == n)
+		free_fn(v, sizeof(*v), ctx);
+}
+
+struct deferred *
+syncmap__values_collect(struct deferred **last, size_t *n)
+{
+	struct deferred *d, *next, *first = NULL;
+	struct values *v;
+
+	d = atomic_exchange_explicit(&departed, NULL, memory_order_acquire);
+	*last = d;
+	*n = 0;
+	/* Newest first on the stack: reversed, the queue keeps the order
+	 * in which the values left. */
+	for (; d != NULL; d = next) {
+		next = d->next;
+		d->next = first;
+		first = d;
+		(*n)++;
+		v = box_of_deferred(d)->vals;
+		atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
+		mem_retired(&v->mem, sizeof(struct box));
+	}
+	return first;
+}
+
+/* Runs from the queue, after the grace period, with no mutex held. */
+static void
+release_box(struct deferred *d)
+{
+	struct box *b = box_of_deferred(d);
+	struct values *v = b->vals;
+
+	v->ops.release(b->value, v->ops.ctx);
+	mem_free_retired(&v->mem, b, sizeof(*b));
+	values_put(v, 1);
+}
+
+struct values *
+syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem)
+{
+	struct values *v;
+
+	if ((v = mem->malloc(sizeof(*v), mem->ctx)) == NULL)
+		return NULL;
+	if ((uintptr_t)v % _Alignof(struct values) != 0) {
+		mem->free(v, sizeof(*v), mem->ctx);
+		errno = EINVAL;
+		return NULL;
+	}
+	v->ops = *ops;
+	v->mem.malloc = mem->malloc;
+	v->mem.free = mem->free;
+	v->mem.ctx = mem->ctx;
+	v->mem.error = 0;
+	atomic_init(&v->mem.bytes, sizeof(*v));
+	atomic_init(&v->mem.pending, 0);
+	atomic_init(&v->refs, 1);
+	return v;
+}
+
+void
+syncmap__values_put_map(struct values *v)
+{
+	values_put(v, 1);
+}
+
+size_t
+syncmap__values_bytes(struct values *v, size_t *pending)
+{
+	*pending += atomic_load_explicit(&v->mem.pending, memory_order_relaxed);
+	return atomic_load_explicit(&v->mem.bytes, memory_order_relaxed);
+}

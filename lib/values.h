@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * values.h - values whose lifetime the map manages (syncmap_value_ops).
+ *
+ * With ops set, an entry's value word points at a box, not at the value:
+ * { the value, its map's ops }, as Go's entry.p points at a heap *any.  The
+ * box is allocated when the value is stored, so that it is all a departure
+ * needs: leaving the map is one lock-free push of the box onto the
+ * library-wide departure stack (values.c), never an allocation, and the
+ * garbage stays the library's whatever becomes of the thread that made it
+ * leave.  The queue of reclaim.c then runs the release after a grace
+ * period, with no mutex held (docs/design.md, "Managed values").
+ *
+ * A stored NULL has no box (NULL_VALUE, as without ops): nothing to
+ * release.  Without ops, the value word is the value itself and every
+ * function here is the identity or nothing.
+ */
+#ifndef SYNCMAP_VALUES_H
+#define SYNCMAP_VALUES_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "syncmap.h"
+
+#include "compiler.h"
+#include "entry.h"
+#include "mem.h"
+#include "reclaim.h"
+
+/* A map's value side.  It outlives the map until the last of the map's
+ * values has been released, since releases may follow destroy (refs). */
+struct values {
+	struct syncmap_value_ops ops;
+	/* The map's allocator again: boxes are the map's memory, counted
+	 * here since they may be freed after the map is gone. */
+	struct mem mem;
+	/* 1 for the map, plus one per box taken onto the queue and not yet
+	 * released; the last put frees the struct.  Taken under the queue's
+	 * lock (values.c), so destroy's put comes after every box of the
+	 * map has been counted. */
+	_Atomic size_t refs;
+};
+
+struct box {
+	struct deferred link;
+	void *value;
+	struct values *vals;
+};
+
+CONTAINER(struct box, link, box_of_deferred)
+
+/* What a value word (is_value) stands for. */
+static inline void *
+value_of(const struct values *v, void *raw)
+{
+	if (raw == NULL_VALUE)
+		return NULL;
+	return v != NULL ? ((struct box *)raw)->value : raw;
+}
+
+/* A value word holds something to release. */
+static inline bool
+value_boxed(const struct values *v, void *raw)
+{
+	return v != NULL && is_value(raw) && raw != NULL_VALUE;
+}
+
+/* Hands the value of raw back to the caller through out (if not NULL),
+ * retained when the map retains.  Inside the call's section: until it
+ * closes, the value cannot have been released. */
+static inline void
+value_hand_back(const struct values *v, void *raw, void **out)
+{
+	if (out == NULL)
+		return;
+	*out = value_of(v, raw);
+	if (v != NULL && v->ops.retain != NULL && *out != NULL)
+		v->ops.retain(*out, v->ops.ctx);
+}
+
+/* Go: entry.tryCompareAndSwap's loop, values compared by identity (the
+ * boxes cannot recycle while the section lasts, so a CAS of the box word
+ * has no ABA).  new_raw NULL makes it CompareAndDelete's loop.  *old_raw
+ * is the value word replaced. */
+static inline bool
+value_compare_and_swap(const struct values *v, struct entry *e, void *old,
+                       void *new_raw, void **old_raw)
+{
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
+
+	do {
+		if (!is_value(p) || value_of(v, p) != old)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&e->p, &p, new_raw,
+	    memory_order_acq_rel, memory_order_acquire));
+	*old_raw = p;
+	return true;
+}
+
+/* The value word that stores value: its box, allocated now; 0 or -ENOMEM
+ * or -EINVAL (mem.h).  Lock-free: the allocator must be thread-safe. */
+HIDDEN int syncmap__value_wrap(struct values *v, void *value, void **raw);
+/* A value word that was never published goes at once. */
+HIDDEN void syncmap__value_discard(struct values *v, void *raw);
+/* The value of a value word has left its map: released after a grace
+ * period.  One atomic; never allocates, never fails. */
+HIDDEN void syncmap__value_depart(struct values *v, void *raw);
+
+HIDDEN struct values *syncmap__values_new(const struct syncmap_value_ops *ops,
+                                          const struct mem *mem);
+/* The map is gone: drops its reference, once its departures are queued. */
+HIDDEN void syncmap__values_put_map(struct values *v);
+/* Bytes of the map's allocator that the value side holds now, and those
+ * of it waiting to be released. */
+HIDDEN size_t syncmap__values_bytes(struct values *v, size_t *pending);
+
+/* The departure stack, for reclaim.c's queue: takes everything pushed so
+ * far, in push order, counting each box's reference; under the queue's
+ * lock.  *last and *n describe the chain. */
+HIDDEN struct deferred *syncmap__values_collect(struct deferred **last,
+                                                size_t *n);
+HIDDEN bool syncmap__values_departed(void);
+
+#endif /* SYNCMAP_VALUES_H */
