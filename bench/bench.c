@@ -58,7 +58,7 @@
  * frees its array nodes with the wrong size (harmless under glibc's
  * malloc, an abort under ASan). */
 static const struct impl *const impls[] = {
-	&impl_classic, &impl_bounded, &impl_typed, &impl_rwlock, &impl_mutex, &impl_sharded,
+	&impl_classic, &impl_bounded, &impl_released, &impl_typed, &impl_rwlock, &impl_mutex, &impl_sharded,
 #ifndef UNDER_TSAN
 #ifdef HAVE_URCU
 	&impl_urcu,

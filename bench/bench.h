@@ -104,7 +104,7 @@ void *bench_xmalloc(size_t n);
 void *bench_xrealloc(void *p, size_t n);
 void *bench_xaligned(size_t align, size_t n);
 
-extern const struct impl impl_classic, impl_bounded, impl_floor;
+extern const struct impl impl_classic, impl_bounded, impl_released, impl_floor;
 extern const struct impl impl_typed;
 extern const struct impl impl_rwlock, impl_mutex;
 extern const struct impl impl_ckhs;

@@ -15,9 +15,11 @@
 #include "debug.h"
 
 static void *
-make(enum syncmap_policy policy, size_t hint)
+make(enum syncmap_policy policy, size_t hint, const struct syncmap_value_ops *values)
 {
-	struct syncmap_options o = { .policy = policy, .capacity_hint = hint };
+	struct syncmap_options o = {
+		.policy = policy, .capacity_hint = hint, .values = values,
+	};
 	syncmap_t *m = syncmap_create(&o);
 
 	if (m == NULL) {
@@ -30,13 +32,31 @@ make(enum syncmap_policy policy, size_t hint)
 static void *
 make_classic(size_t hint)
 {
-	return make(SYNCMAP_CLASSIC, hint);
+	return make(SYNCMAP_CLASSIC, hint, NULL);
 }
 
 static void *
 make_bounded(size_t hint)
 {
-	return make(SYNCMAP_BOUNDED, hint);
+	return make(SYNCMAP_BOUNDED, hint, NULL);
+}
+
+/* Managed values (syncmap_value_ops) with a release that does nothing, so
+ * that what differs from "bounded" is the library's own part: a box per
+ * stored value, the departure push and the queue that runs releases. */
+static void
+release_nothing(void *value, void *ctx)
+{
+	(void)value;
+	(void)ctx;
+}
+
+static const struct syncmap_value_ops released_ops = { release_nothing, NULL, NULL };
+
+static void *
+make_released(size_t hint)
+{
+	return make(SYNCMAP_BOUNDED, hint, &released_ops);
 }
 
 static void
@@ -199,6 +219,11 @@ const struct impl impl_classic = {
 const struct impl impl_bounded = {
 	.name = "bounded", .about = "libsyncmap, SYNCMAP_BOUNDED (the default)",
 	.create = make_bounded, .load = load, SYNCMAP_OPS
+};
+
+const struct impl impl_released = {
+	.name = "released", .about = "libsyncmap, SYNCMAP_BOUNDED with managed values (release set)",
+	.create = make_released, .load = load, SYNCMAP_OPS
 };
 
 const struct impl impl_floor = {

@@ -491,13 +491,9 @@ deferred_take_locked(size_t max)
 static void
 deferred_run(struct deferred *d)
 {
-	struct deferred *next;
-
 	tsan_acquire(&syncmap__grace);
-	for (; d != NULL; d = next) {
-		next = d->next;
-		d->run(d);
-	}
+	while (d != NULL)
+		d = d->run(d);
 	/* Release: what the batch did happens before a barrier that sees it
 	 * done (it loads with acquire). */
 	atomic_fetch_sub_explicit(&deferred_running, 1, memory_order_release);
@@ -551,13 +547,15 @@ syncmap__deferred_settle(void)
 	}
 }
 
-static void
+static struct deferred *
 run_fn(struct deferred *d)
 {
 	struct deferred_fn *f = fn_of_deferred(d);
 
+	d = d->next;
 	f->fn(f->arg);
 	free(f);
+	return d;
 }
 
 int

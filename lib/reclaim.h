@@ -69,11 +69,14 @@ struct retired {
 
 /* Something waiting in the library-wide queue for every section open
  * when it left to close: a function given to syncmap_defer, or a value
- * that left a map (values.h).  run is called once, with no mutex held. */
+ * that left a map (values.h).  run is called with no mutex held; it runs
+ * this item and may run those after it in the same batch too (values of
+ * one map, whose counts it then updates once), and returns the first it
+ * did not run. */
 struct deferred {
 	struct deferred *next;
 	uintptr_t epoch;
-	void (*run)(struct deferred *);
+	struct deferred *(*run)(struct deferred *);
 };
 
 /* A map's garbage: objects with the epoch they were retired in, in four

@@ -14,7 +14,7 @@
  * Treiber stack that is only ever emptied whole, so it has no ABA. */
 static _Atomic(struct deferred *) departed;
 
-static void release_box(struct deferred *d);
+static struct deferred *release_box(struct deferred *d);
 
 int
 syncmap__value_wrap(struct values *v, void *value, void **raw)
@@ -82,39 +82,68 @@ values_put(struct values *v, size_t n)
 		free_fn(v, sizeof(*v), ctx);
 }
 
+/* Boxes that left together mostly belong to one map: the counts of a run
+ * of them are taken once. */
+static struct deferred *
+same_map_run(struct deferred *d, size_t *n)
+{
+	struct values *v = box_of_deferred(d)->vals;
+
+	for (*n = 1; d->next != NULL && box_of_deferred(d->next)->vals == v; (*n)++)
+		d = d->next;
+	return d;
+}
+
 struct deferred *
 syncmap__values_collect(struct deferred **last, size_t *n)
 {
-	struct deferred *d, *next, *first = NULL;
-	struct values *v;
+	struct deferred *d, *next, *end, *first = NULL;
+	size_t k;
 
 	d = atomic_exchange_explicit(&departed, NULL, memory_order_acquire);
 	*last = d;
 	*n = 0;
-	/* Newest first on the stack: reversed, the queue keeps the order
-	 * in which the values left. */
+	/* Newest first on the stack: reversed, the queue keeps the order in
+	 * which the values left. */
 	for (; d != NULL; d = next) {
 		next = d->next;
 		d->next = first;
 		first = d;
-		(*n)++;
-		v = box_of_deferred(d)->vals;
-		atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
-		mem_retired(&v->mem, sizeof(struct box));
+	}
+	for (d = first; d != NULL; d = end->next) {
+		struct values *v = box_of_deferred(d)->vals;
+
+		end = same_map_run(d, &k);
+		atomic_fetch_add_explicit(&v->refs, k, memory_order_relaxed);
+		mem_retired(&v->mem, k * sizeof(struct box));
+		*n += k;
 	}
 	return first;
 }
 
-/* Runs from the queue, after the grace period, with no mutex held. */
-static void
+/* Runs from the queue, after the grace period, with no mutex held: this
+ * box and those of the same map after it, counted once. */
+static struct deferred *
 release_box(struct deferred *d)
 {
-	struct box *b = box_of_deferred(d);
-	struct values *v = b->vals;
+	struct values *v = box_of_deferred(d)->vals;
+	struct deferred *stop;
+	size_t n, i;
 
-	v->ops.release(b->value, v->ops.ctx);
-	mem_free_retired(&v->mem, b, sizeof(*b));
-	values_put(v, 1);
+	stop = same_map_run(d, &n)->next;
+	for (i = 0; i < n; i++) {
+		struct box *b = box_of_deferred(d);
+
+		d = d->next;
+		v->ops.release(b->value, v->ops.ctx);
+		v->mem.free(b, sizeof(*b), v->mem.ctx);
+	}
+	atomic_fetch_sub_explicit(&v->mem.pending, n * sizeof(struct box),
+	    memory_order_relaxed);
+	atomic_fetch_sub_explicit(&v->mem.bytes, n * sizeof(struct box),
+	    memory_order_relaxed);
+	values_put(v, n);
+	return stop;
 }
 
 struct values *
