@@ -284,8 +284,7 @@ syncmap_create(const struct syncmap_options *opts)
 	m->mem.free = a->free;
 	m->mem.ctx = a->ctx;
 	if (opts->values != NULL &&
-	    (m->vals = syncmap__values_new(opts->values, &m->mem)) == NULL) {
-		err = errno == EINVAL ? EINVAL : ENOMEM;
+	    (err = syncmap__values_new(opts->values, &m->mem, &m->vals)) != 0) {
 		registry_remove(m);
 		pthread_mutex_destroy(&m->mu);
 		a->free(block, MAP_BLOCK, a->ctx);

@@ -412,7 +412,9 @@ syncmap_store(syncmap_t *m, const void *key, size_t klen, void *value)
 
 /* Go: LoadOrStore.  With managed values a key that holds one is answered
  * first by a Load, so that a hit never allocates a box it would throw
- * away. */
+ * away.  The one difference from Go it makes: a new key, while dirty has
+ * keys read lacks, counts a miss (Load's), which only brings the next
+ * promotion a call nearer. */
 int
 syncmap_load_or_store(syncmap_t *m, const void *key, size_t klen,
                       void *value, void **actual)

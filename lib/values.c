@@ -146,17 +146,17 @@ release_box(struct deferred *d)
 	return stop;
 }
 
-struct values *
-syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem)
+int
+syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem,
+                    struct values **out)
 {
 	struct values *v;
 
 	if ((v = mem->malloc(sizeof(*v), mem->ctx)) == NULL)
-		return NULL;
+		return ENOMEM;
 	if ((uintptr_t)v % _Alignof(struct values) != 0) {
 		mem->free(v, sizeof(*v), mem->ctx);
-		errno = EINVAL;
-		return NULL;
+		return EINVAL;
 	}
 	v->ops = *ops;
 	v->mem.malloc = mem->malloc;
@@ -166,7 +166,8 @@ syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem)
 	atomic_init(&v->mem.bytes, sizeof(*v));
 	atomic_init(&v->mem.pending, 0);
 	atomic_init(&v->refs, 1);
-	return v;
+	*out = v;
+	return 0;
 }
 
 void

@@ -108,8 +108,10 @@ HIDDEN void syncmap__value_discard(struct values *v, void *raw);
  * period.  One atomic; never allocates, never fails. */
 HIDDEN void syncmap__value_depart(struct values *v, void *raw);
 
-HIDDEN struct values *syncmap__values_new(const struct syncmap_value_ops *ops,
-                                          const struct mem *mem);
+/* 0, or ENOMEM, or EINVAL for a block misaligned (as syncmap_create's
+ * errno). */
+HIDDEN int syncmap__values_new(const struct syncmap_value_ops *ops,
+                               const struct mem *mem, struct values **out);
 /* The map is gone: drops its reference, once its departures are queued. */
 HIDDEN void syncmap__values_put_map(struct values *v);
 /* Bytes of the map's allocator that the value side holds now, and those
