@@ -256,9 +256,10 @@ run_model(enum syncmap_policy policy, const struct syncmap_value_ops *ops,
 			}
 			break;
 		}
-		/* Now and then most keys go at once, which is what makes the
-		 * bounded policy compact. */
-		if (s % 8000 == 4000) {
+		/* Now and then most keys go at once from read, which is what
+		 * makes the bounded policy compact (at any SYNCMAP_TEST_SCALE). */
+		if (s % 1000 == 500) {
+			promote(m);
 			for (i = 0; i < MKEYS; i += 1 + (i % 5 == 0)) {
 				kl = key_of(k, i);
 				ck_assert_int_eq(syncmap_delete(m, k, kl),
