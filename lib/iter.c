@@ -40,6 +40,33 @@ walk_random(struct syncmap *m)
 	return syncmap__hash(m->seed, &walks, sizeof(walks));
 }
 
+/*
+ * The read table with the even count of clears it was loaded under: with
+ * the count the same on both sides of the load, no Clear began between
+ * them, so the table is no older than the last Clear.  A Clear under way
+ * holds the mutex until it is done: wait for it there.
+ */
+static uintptr_t
+snapshot(struct syncmap *m, unsigned long *clears)
+{
+	uintptr_t rw;
+
+	for (;;) {
+		/* Acquire: pairs with Clear's last store, so the read
+		 * loaded next is the one it published or a later one. */
+		*clears = atomic_load_explicit(&m->clears, memory_order_acquire);
+		if (*clears & 1) {
+			syncmap__lock(m);
+			syncmap__unlock(m);
+			continue;
+		}
+		rw = load_read(m);
+		/* Relaxed: load_read's acquire keeps this load after it. */
+		if (atomic_load_explicit(&m->clears, memory_order_relaxed) == *clears)
+			return rw;
+	}
+}
+
 int
 syncmap__iter_open(struct syncmap *m, struct iter *it)
 {
@@ -49,7 +76,7 @@ syncmap__iter_open(struct syncmap *m, struct iter *it)
 	if ((it->rec = reader_enter()) == NULL)
 		return -ENOMEM;
 	it->m = m;
-	rw = load_read(m);
+	rw = snapshot(m, &it->clears);
 	if (rw & AMENDED) {
 		/* Go: "m.Range is O(N) anyway", so it promotes dirty first
 		 * and then walks read without the lock. */
@@ -57,7 +84,7 @@ syncmap__iter_open(struct syncmap *m, struct iter *it)
 		if (load_read(m) & AMENDED)
 			syncmap__promote_locked(m);
 		syncmap__unlock(m);
-		rw = load_read(m);
+		rw = snapshot(m, &it->clears);
 	}
 	/* The order is random, as Go's map iteration is: with linear
 	 * probing, callers that always delete the first key they are shown

@@ -29,6 +29,7 @@ struct iter {
 	struct syncmap *m;        /* NULL: no map, or no section */
 	struct reader *rec;       /* the section held; NULL if none */
 	struct table *t;          /* the snapshot; TABLE_EMPTY yields nothing */
+	unsigned long clears;     /* m->clears when t was loaded: even */
 	struct walk w;
 } __attribute__((may_alias));
 
@@ -42,8 +43,18 @@ HIDDEN int syncmap__iter_open(struct syncmap *m, struct iter *it);
 /* Closes the section; *it then yields nothing. */
 HIDDEN void syncmap__iter_close(struct iter *it);
 
-/* The next entry that holds a value, with *value its value as loaded
- * now, or NULL at the end (and after it, again). */
+/*
+ * The next entry that holds a value, with *value its value as loaded
+ * now, or NULL at the end (and after it, again).
+ *
+ * Clear takes effect when it publishes the empty read, and orphans the
+ * old table's entries after that (syncmap.c): in between, an entry of the
+ * snapshot still holds a value the map no longer has.  Clear makes the
+ * count of clears odd before publishing, so a value loaded before the
+ * count is seen unchanged was loaded before Clear took effect; once it
+ * has changed, every entry of the snapshot has left the map, or is about
+ * to, and the walk ends.
+ */
 static inline struct entry *
 iter_step(struct iter *it, void **value)
 {
@@ -51,11 +62,15 @@ iter_step(struct iter *it, void **value)
 	void *raw;
 
 	while ((s = table_walk_next(it->t, &it->w)) != NULL) {
-		if ((raw = entry_load(s->e)) != NULL) {
-			*value = value_of(it->m->vals, raw);
-			return s->e;
-		}
+		if ((raw = entry_load(s->e)) == NULL)
+			continue;
+		/* Relaxed: entry_load's acquire keeps this load after it. */
+		if (atomic_load_explicit(&it->m->clears, memory_order_relaxed) != it->clears)
+			break;
+		*value = value_of(it->m->vals, raw);
+		return s->e;
 	}
+	it->t = TABLE_EMPTY;
 	return NULL;
 }
 

@@ -42,6 +42,9 @@ struct syncmap {
 	/* Garbage is over its share: the next call to end polls (map.c).
 	 * Written only when that changes. */
 	_Atomic bool poll_wanted;
+	/* Twice the number of Clears, plus one while a Clear runs: a walk
+	 * of an older read table stops yielding once it changes (iter.h). */
+	_Atomic unsigned long clears;
 
 	/* Written by lock-free deletes and by stores into deleted entries
 	 * (I5).  Relaxed everywhere: they feed the bounded rule and stats,

@@ -571,7 +571,10 @@ syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
  * Go: Clear.  The empty read is published first, which is the instant
  * Clear takes effect; then every entry is orphaned (I4), so that a
  * lock-free call still holding the old read table falls back to the lock
- * instead of writing into an entry no table indexes.  As in Go, a map that
+ * instead of writing into an entry no table indexes.  A loop walking the
+ * old table could still find values in the entries not orphaned yet,
+ * after Clear took effect: the count of clears, odd meanwhile, tells it
+ * to stop (iter.h).  As in Go, a map that
  * had a dirty table keeps an (empty) one: dirty may be TABLE_EMPTY.
  * Nothing is allocated.
  */
@@ -580,6 +583,7 @@ syncmap_clear(syncmap_t *m)
 {
 	struct reader *rec;
 	struct table *old;
+	unsigned long clears;
 	uintptr_t rw;
 
 	if (m == NULL)
@@ -592,6 +596,11 @@ syncmap_clear(syncmap_t *m)
 		rw = load_read(m);
 		old = table_of(rw);
 		if (old->count > 0 || (rw & AMENDED)) {
+			clears = atomic_load_explicit(&m->clears, memory_order_relaxed);
+			/* Relaxed: publish_read's release orders it before
+			 * the empty read, so a walk that still sees the even
+			 * count loaded its value before Clear took effect. */
+			atomic_store_explicit(&m->clears, clears + 1, memory_order_relaxed);
 			syncmap__publish_read(m, TABLE_EMPTY, false);
 			syncmap__each_entry(m, old, orphan_locked);
 			if (m->dirty != NULL) {
@@ -600,6 +609,9 @@ syncmap_clear(syncmap_t *m)
 			}
 			syncmap__retire_table(m, old);
 			m->expunged = 0;
+			/* Release: a walk that opens on the even count loads
+			 * a read table no older than this Clear's. */
+			atomic_store_explicit(&m->clears, clears + 2, memory_order_release);
 		}
 		m->misses = 0;
 		syncmap__unlock(m);

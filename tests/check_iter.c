@@ -4,7 +4,8 @@
  *
  * What the loop's user sees: each key at most once, every key present and
  * untouched for the whole loop, the value a key holds when it is reached,
- * any call in the loop body, nesting, and yielded keys that stay intact
+ * any call in the loop body, nothing a Clear on another thread has taken
+ * out, nesting, and yielded keys that stay intact
  * until the next call even when the body deleted them or cleared the map.
  * That last one is measured through an allocator that poisons what the
  * map frees and keeps it aside, so a key freed too early shows up as
@@ -236,6 +237,51 @@ START_TEST(test_store_in_body)
 	}
 	VERIFY(m);
 	syncmap_destroy(m);
+}
+END_TEST
+
+static void *
+clear_thread(void *m)
+{
+	ck_assert_int_eq(syncmap_clear(m), 0);
+	return NULL;
+}
+
+/*
+ * Clear on another thread, beside an open loop: once a lookup has seen
+ * Clear take effect, the loop yields none of the keys it took out.  Clear
+ * orphans the old table's entries one by one after it has taken effect,
+ * and a big map keeps that window open for milliseconds, so the loop is
+ * in it unless it is descheduled for all of them.
+ */
+START_TEST(test_clear_beside)
+{
+	enum { KEYS = 100000, ROUNDS = 5 };
+	char k[KEYBUF];
+	size_t klen = key_of(k, KEYS - 1);
+	syncmap_iter_t it;
+	pthread_t th;
+	syncmap_t *m;
+	void *v;
+	int round, yielded;
+
+	for (round = 0; round < ROUNDS; round++) {
+		m = map_new((enum syncmap_policy)_i, NULL);
+		fill(m, 0, KEYS);
+		promote(m);
+		syncmap_iter_begin(m, &it);
+		ck_assert_int_eq(pthread_create(&th, NULL, clear_thread, m), 0);
+		while (syncmap_load(m, k, klen, &v) == 1)
+			;
+		for (yielded = 0; syncmap_iter_next(&it, NULL, NULL, NULL) == 1;)
+			yielded++;
+		syncmap_iter_end(&it);
+		ck_assert_int_eq(pthread_join(th, NULL), 0);
+		ck_assert_msg(yielded == 0,
+		    "round %d: the loop yielded %d keys after Clear took effect",
+		    round, yielded);
+		syncmap_destroy(m);
+	}
 }
 END_TEST
 
@@ -707,6 +753,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_delete_others, 0, 2);
 	tcase_add_loop_test(tc, test_store_in_body, 0, 2);
 	tcase_add_loop_test(tc, test_clear_in_body, 0, 2);
+	tcase_add_loop_test(tc, test_clear_beside, 0, 2);
 	tcase_add_loop_test(tc, test_churn, 0, 2);
 	tcase_add_loop_test(tc, test_break_then_end, 0, 2);
 	tcase_add_test(tc, test_nesting);
