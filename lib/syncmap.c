@@ -596,6 +596,8 @@ syncmap_clear(syncmap_t *m)
 		rw = load_read(m);
 		old = table_of(rw);
 		if (old->count > 0 || (rw & AMENDED)) {
+			/* Relaxed: only Clear writes the count, under the
+			 * mutex held here. */
 			clears = atomic_load_explicit(&m->clears, memory_order_relaxed);
 			/* Relaxed: publish_read's release orders it before
 			 * the empty read, so a walk that still sees the even
