@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plain.c - the table of plain.h.
+ *
+ * Its probe and backward-shift delete repeat lib/table.c's on purpose:
+ * the library's table holds entries under ck_epoch rules and is hidden
+ * behind -fvisibility=hidden, while this one is the peers' single-threaded
+ * baseline and must stay fixed when the library's table changes, or the
+ * lock-based peers would be measured against a moving target.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -158,7 +158,8 @@ syncmap__leave_slow(struct syncmap *m, struct reader *rec, bool tick)
  * both sides release them after (as glibc does for malloc's arenas).
  */
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct syncmap *registry;
+static CK_LIST_HEAD(maps, syncmap) registry =
+    CK_LIST_HEAD_INITIALIZER(registry);
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int atfork_err;
 
@@ -168,7 +169,7 @@ fork_prepare(void)
 	struct syncmap *m;
 
 	pthread_mutex_lock(&registry_mu);
-	for (m = registry; m != NULL; m = m->fork_next)
+	CK_LIST_FOREACH(m, &registry, fork_link)
 		pthread_mutex_lock(&m->mu);
 }
 
@@ -179,7 +180,7 @@ fork_release(void)
 {
 	struct syncmap *m;
 
-	for (m = registry; m != NULL; m = m->fork_next)
+	CK_LIST_FOREACH(m, &registry, fork_link)
 		pthread_mutex_unlock(&m->mu);
 	pthread_mutex_unlock(&registry_mu);
 }
@@ -197,11 +198,7 @@ registry_add(struct syncmap *m)
 	if (atfork_err != 0)
 		return atfork_err;
 	pthread_mutex_lock(&registry_mu);
-	m->fork_prev = NULL;
-	m->fork_next = registry;
-	if (registry != NULL)
-		registry->fork_prev = m;
-	registry = m;
+	CK_LIST_INSERT_HEAD(&registry, m, fork_link);
 	pthread_mutex_unlock(&registry_mu);
 	return 0;
 }
@@ -210,12 +207,7 @@ static void
 registry_remove(struct syncmap *m)
 {
 	pthread_mutex_lock(&registry_mu);
-	if (m->fork_prev != NULL)
-		m->fork_prev->fork_next = m->fork_next;
-	else
-		registry = m->fork_next;
-	if (m->fork_next != NULL)
-		m->fork_next->fork_prev = m->fork_prev;
+	CK_LIST_REMOVE(m, fork_link);
 	pthread_mutex_unlock(&registry_mu);
 }
 

@@ -70,7 +70,7 @@ struct syncmap {
 	 * calls have been counted; 0 when none is put off. */
 	_Atomic size_t retry_dead;
 	size_t retry_calls;
-	struct syncmap *fork_prev, *fork_next;  /* the registry (map.c) */
+	CK_LIST_ENTRY(syncmap) fork_link;  /* the registry (map.c) */
 	struct mem mem;
 	struct reclaim gc;
 	uint64_t n_misses, n_promotions, n_copies, n_compactions;

@@ -61,7 +61,8 @@ static __thread struct mem *polling_mem __attribute__((tls_model("initial-exec")
  * scan walks it under the lock, so its cost follows the threads alive, not
  * every thread that ever was (rule 1). */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct reader *registry;
+static CK_LIST_HEAD(readers, reader) registry =
+    CK_LIST_HEAD_INITIALIZER(registry);
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_key;
@@ -77,18 +78,6 @@ membarrier(int cmd)
 	return syscall(__NR_membarrier, cmd, 0, 0);
 }
 
-static void
-registry_unlink(struct reader *r)
-{
-	if (r->prev != NULL)
-		r->prev->next = r->next;
-	else
-		registry = r->next;
-	if (r->next != NULL)
-		r->next->prev = r->prev;
-	r->next = r->prev = NULL;
-}
-
 /* The thread is exiting: its record (in its TLS, about to go) leaves the
  * registry.  It cannot be inside a section: destructors run after the
  * thread's own code has returned. */
@@ -101,7 +90,7 @@ thread_gone(void *arg)
 	 * exit is its last chance to move the queue on (bounded delay). */
 	syncmap__deferred_poll();
 	pthread_mutex_lock(&registry_lock);
-	registry_unlink(r);
+	CK_LIST_REMOVE(r, link);
 	pthread_mutex_unlock(&registry_lock);
 	syncmap__self = NULL;
 }
@@ -113,11 +102,9 @@ registry_atfork_child(void)
 {
 	struct reader *me = syncmap__self;
 
-	registry = NULL;
-	if (me != NULL) {
-		me->next = me->prev = NULL;
-		registry = me;
-	}
+	CK_LIST_INIT(&registry);
+	if (me != NULL)
+		CK_LIST_INSERT_HEAD(&registry, me, link);
 	pthread_mutex_unlock(&registry_lock);
 }
 
@@ -165,11 +152,7 @@ registry_add(struct reader *r)
 	r->nest = 0;
 	r->ticks = 0;
 	pthread_mutex_lock(&registry_lock);
-	r->prev = NULL;
-	r->next = registry;
-	if (registry != NULL)
-		registry->prev = r;
-	registry = r;
+	CK_LIST_INSERT_HEAD(&registry, r, link);
 	pthread_mutex_unlock(&registry_lock);
 }
 
@@ -232,7 +215,7 @@ advance_locked(bool *moved)
 	*moved = false;
 	if (!heavy_fence())
 		return false;
-	for (r = registry; r != NULL; r = r->next) {
+	CK_LIST_FOREACH(r, &registry, link) {
 		/* Acquire: a section seen closed happens before what this
 		 * scan allows to be freed. */
 		s = atomic_load_explicit(&r->state, memory_order_acquire);
@@ -276,7 +259,7 @@ syncmap__readers(void)
 	size_t n = 0;
 
 	pthread_mutex_lock(&registry_lock);
-	for (r = registry; r != NULL; r = r->next)
+	CK_LIST_FOREACH(r, &registry, link)
 		n++;
 	pthread_mutex_unlock(&registry_lock);
 	return n;

@@ -8,6 +8,7 @@
 #ifndef SYNCMAP_RECLAIM_H
 #define SYNCMAP_RECLAIM_H
 
+#include <ck_queue.h>
 #include <ck_stack.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -100,7 +101,7 @@ struct reader {
 	_Alignas(CACHELINE) _Atomic uintptr_t state;
 	unsigned int nest;        /* open sections; the owner's alone */
 	unsigned int ticks;
-	struct reader *next, *prev;   /* the registry, under its lock */
+	CK_LIST_ENTRY(reader) link;   /* the registry, under its lock */
 };
 
 HIDDEN extern __thread struct reader *syncmap__self

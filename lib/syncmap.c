@@ -300,6 +300,50 @@ locate_locked(struct syncmap *m, struct lookup *l, enum miss miss, bool take)
 	return l->e != NULL ? IN_DIRTY : ABSENT;
 }
 
+/*
+ * Go's Load up to "e.load()", shared with CompareAndDelete, whose slow
+ * path also only looks: read without the lock, then read and dirty under
+ * it when read cannot answer.  l->e stays valid after the unlock, since
+ * the call's section is still open.
+ */
+static ALWAYS_INLINE int
+find(syncmap_t *m, const void *key, size_t klen, struct lookup *l)
+{
+	int rc;
+
+	if ((rc = begin(m, key, klen, l)) != 0)
+		return rc;
+	if (need_lock(l)) {
+		syncmap__lock(m);
+		locate_locked(m, l, MISS_ALWAYS, false);
+		syncmap__unlock(m);
+	}
+	return 0;
+}
+
+/*
+ * The end of Swap and LoadAndDelete: the value a call took out of the map
+ * (NULL: none) is handed to the caller, then departs.  It is the call's
+ * alone until it departs, so it is still valid here.
+ */
+static int
+hand_over(struct syncmap *m, void *old, void **out)
+{
+	if (old == NULL)
+		return 0;
+	value_hand_back(m->vals, old, out);
+	syncmap__value_depart(m->vals, old);
+	return 1;
+}
+
+/* Swap and CompareAndSwap box a managed value before they look, so that
+ * a failure to allocate changes nothing. */
+static int
+box_for(syncmap_t *m, void *value, void **raw)
+{
+	return m == NULL ? -EINVAL : syncmap__value_wrap(m->vals, value, raw);
+}
+
 /* ---- the operations --------------------------------------------------- */
 
 /* Go: Load. */
@@ -310,13 +354,8 @@ syncmap_load(syncmap_t *m, const void *key, size_t klen, void **value)
 	void *raw;
 	int rc;
 
-	if ((rc = begin(m, key, klen, &l)) != 0)
+	if ((rc = find(m, key, klen, &l)) != 0)
 		return rc;
-	if (need_lock(&l)) {
-		syncmap__lock(m);
-		locate_locked(m, &l, MISS_ALWAYS, false);
-		syncmap__unlock(m);
-	}
 	if ((raw = l.e != NULL ? entry_load(l.e) : NULL) != NULL)
 		value_hand_back(m->vals, raw, value);
 	syncmap__leave(m, l.rec);
@@ -385,21 +424,14 @@ syncmap_swap(syncmap_t *m, const void *key, size_t klen, void *value,
 	void *raw, *old;
 	int rc;
 
-	if (m == NULL)
-		return -EINVAL;
-	if ((rc = syncmap__value_wrap(m->vals, value, &raw)) != 0)
+	if ((rc = box_for(m, value, &raw)) != 0)
 		return rc;
 	if ((rc = store_op(m, key, klen, raw, MISS_NEVER, entry_try_swap,
 	    &old, NULL)) != 0) {
 		syncmap__value_discard(m->vals, raw);
 		return rc;
 	}
-	if (old == NULL)
-		return 0;
-	/* Ours alone until it departs, so it is still valid here. */
-	value_hand_back(m->vals, old, previous);
-	syncmap__value_depart(m->vals, old);
-	return 1;
+	return hand_over(m, old, previous);
 }
 
 int
@@ -466,12 +498,7 @@ syncmap_load_and_delete(syncmap_t *m, const void *key, size_t klen,
 		policy_after_counted(m);
 	}
 	syncmap__leave(m, l.rec);
-	if (old == NULL)
-		return 0;
-	/* Ours alone until it departs. */
-	value_hand_back(m->vals, old, value);
-	syncmap__value_depart(m->vals, old);
-	return 1;
+	return hand_over(m, old, value);
 }
 
 /* Go: Delete. */
@@ -493,9 +520,7 @@ syncmap_compare_and_swap(syncmap_t *m, const void *key, size_t klen,
 	void *raw, *old;
 	int rc;
 
-	if (m == NULL)
-		return -EINVAL;
-	if ((rc = syncmap__value_wrap(m->vals, new_value, &raw)) != 0)
+	if ((rc = box_for(m, new_value, &raw)) != 0)
 		return rc;
 	if ((rc = begin(m, key, klen, &l)) != 0) {
 		syncmap__value_discard(m->vals, raw);
@@ -529,13 +554,8 @@ syncmap_compare_and_delete(syncmap_t *m, const void *key, size_t klen,
 	void *old;
 	int rc;
 
-	if ((rc = begin(m, key, klen, &l)) != 0)
+	if ((rc = find(m, key, klen, &l)) != 0)
 		return rc;
-	if (need_lock(&l)) {
-		syncmap__lock(m);
-		locate_locked(m, &l, MISS_ALWAYS, false);
-		syncmap__unlock(m);
-	}
 	if (l.e != NULL &&
 	    value_compare_and_swap(m->vals, l.e, old_value, NULL, &old)) {
 		count_death(m, l.e);
