@@ -20,9 +20,21 @@
 
 HIDDEN uint64_t syncmap__hash_seed(void);
 
-static inline uint64_t
+/*
+ * XXH3_64bits_withSeed dispatches on the length to four paths, and is too
+ * large as a whole for GCC to inline into every caller (it outlines even
+ * the short path if let).  Keys of up to 16 bytes, which most maps hold,
+ * take the short path directly, inline: it is what
+ * XXH3_64bits_withSeed runs for them (xxhash.h, XXH3_64bits_internal), and
+ * tests/check_ops.c ("hash_short_path") checks that the two agree for
+ * every length.
+ */
+static ALWAYS_INLINE uint64_t
 syncmap__hash(uint64_t seed, const void *key, size_t klen)
 {
+	if (klen <= 16)
+		return XXH3_len_0to16_64b((const xxh_u8 *)key, klen,
+		    XXH3_kSecret, seed);
 	return XXH3_64bits_withSeed(key, klen, seed);
 }
 

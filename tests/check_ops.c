@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "testutil.h"
 
 #define V0 ((void *)0x1000)
@@ -1047,6 +1048,25 @@ START_TEST(test_go_issue_40999)
 }
 END_TEST
 
+/* lib/hash.h calls XXH3's short path itself for keys of up to 16 bytes:
+ * every length, on either side of 16, must hash as XXH3 itself does, or
+ * keys hashed in one place would not be found from another. */
+START_TEST(test_hash_short_path)
+{
+	unsigned char key[40];
+	uint64_t seeds[] = { 0, 1, 0x9e3779b97f4a7c15u, UINT64_MAX };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(i * 37 + 11);
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+		for (n = 0; n <= sizeof(key); n++)
+			ck_assert_msg(syncmap__hash(seeds[i], key, n) ==
+			    XXH3_64bits_withSeed(key, n, seeds[i]),
+			    "length %zu, seed %zu", n, i);
+}
+END_TEST
+
 /* ---- hash flooding: a seed of its own for every map -------------------- */
 
 START_TEST(test_maps_hash_differently)
@@ -1102,6 +1122,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_go_range_no_allocations, 0, 2);
 	tcase_add_test(tc, test_go_delete_and_clear);
 	tcase_add_loop_test(tc, test_go_issue_40999, 0, 2);
+	tcase_add_test(tc, test_hash_short_path);
 	tcase_add_test(tc, test_maps_hash_differently);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
