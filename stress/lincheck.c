@@ -35,8 +35,18 @@
  * values loops see are checked with everything else.  A loop that yields
  * a key twice fails at once.
  *
+ * Managed values (-V release, or -V retain for release and retain): every
+ * value written is a heap object carrying a magic number and its id, and
+ * the history records ids.  A value handed back is read (magic, id)
+ * inside a read-side section, or, with retain, outside any, the caller
+ * owning it; a thread keeps a reference to the value it last saw of each
+ * key, which it compares with, so that no address is reused under it.
+ * Each release is counted in a ledger by id: a second one of an object
+ * fails at once, and after destroy every object stored must have been
+ * released exactly once, the others never, and every object freed.
+ *
  * usage: lincheck [-t THREADS] [-k KEYS] [-n OPS] [-p classic|bounded] [-s SEED]
- *                 [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-f]
+ *                 [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-V release|retain] [-f]
  * -f corrupts one recorded load before checking, to show that the checker
  * rejects a history it should reject.
  */
@@ -76,8 +86,12 @@ struct worker {
 	unsigned long long seed;
 	struct op *ops;
 	long n, cap;               /* ops recorded (Clear records one per key) */
-	uint64_t *seen;            /* last value this thread saw, per key */
+	void **seen;               /* last value this thread saw, per key */
 	long loops;                /* iterators: loops run */
+	/* Managed values, by the sequence number in an id: whether the map
+	 * took the object (this thread writes it), and its releases. */
+	uint8_t *stored;
+	atomic_uchar *released;
 };
 
 /* Operations of a thread per phase: long enough for hundreds of deletes
@@ -92,6 +106,151 @@ struct worker {
 static atomic_uint_fast64_t stamp;
 static long clear_every;
 static atomic_long working;        /* threads of recorded ops still running */
+
+/* ---- managed values ---------------------------------------------------- */
+
+#define MAGIC 0x0b1ec7ab1eULL
+#define DEAD 0xdeadULL
+#define SEQ_BITS 40
+
+/* 0: values are ids; 1: objects the map releases; 2: and retains. */
+static int managed;
+static struct worker *workers;
+static atomic_long objects;        /* alive */
+
+struct obj {
+	uint64_t magic;
+	uint64_t id;
+	atomic_long refs;
+};
+
+static void
+die(const char *what, uint64_t id)
+{
+	fprintf(stderr, "lincheck: %s (%#llx)\n", what, (unsigned long long)id);
+	exit(1);
+}
+
+/* An object with refs references: the map's, if the call stores it, and
+ * the thread's, which keeps it as what it last saw. */
+static struct obj *
+obj_new(uint64_t id, long refs)
+{
+	struct obj *o = malloc(sizeof(*o));
+
+	if (o == NULL) {
+		perror("lincheck");
+		exit(2);
+	}
+	o->magic = MAGIC;
+	o->id = id;
+	atomic_init(&o->refs, refs);
+	/* Relaxed: a count, read after every thread is joined. */
+	atomic_fetch_add_explicit(&objects, 1, memory_order_relaxed);
+	return o;
+}
+
+/* The id of a value, read from the object, which must be alive. */
+static uint64_t
+id_of(const void *v)
+{
+	const struct obj *o = v;
+
+	if (!managed || v == NULL)
+		return (uint64_t)(uintptr_t)v;
+	if (o->magic != MAGIC)
+		die("a value handed back or held is not a live object", (uint64_t)(uintptr_t)v);
+	return o->id;
+}
+
+/* Relaxed increments (who adds holds a reference already, or is inside
+ * a section the map's reference outlives); acq_rel at the last put, so
+ * that every use of the object happens before it is freed. */
+static void
+obj_get(void *v)
+{
+	if (managed && v != NULL)
+		atomic_fetch_add_explicit(&((struct obj *)v)->refs, 1, memory_order_relaxed);
+}
+
+static void
+obj_put(void *v)
+{
+	struct obj *o = v;
+
+	if (!managed || o == NULL ||
+	    atomic_fetch_sub_explicit(&o->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	o->magic = DEAD;
+	free(o);
+	atomic_fetch_sub_explicit(&objects, 1, memory_order_relaxed);
+}
+
+static atomic_uchar *
+ledger_of(uint64_t id)
+{
+	return &workers[(id >> SEQ_BITS) - 1].released[id & ((1ULL << SEQ_BITS) - 1)];
+}
+
+static void
+release_obj(void *v, void *ctx)
+{
+	uint64_t id = id_of(v);
+
+	(void)ctx;
+	/* Relaxed: a count, checked after destroy on this thread or after
+	 * a join. */
+	if (atomic_fetch_add_explicit(ledger_of(id), 1, memory_order_relaxed) != 0)
+		die("released twice", id);
+	obj_put(v);
+}
+
+static void
+retain_obj(void *v, void *ctx)
+{
+	(void)ctx;
+	id_of(v);
+	obj_get(v);
+}
+
+static const struct syncmap_value_ops release_ops = { release_obj, NULL, NULL };
+static const struct syncmap_value_ops retain_ops = { release_obj, retain_obj, NULL };
+
+/* The ops that hand a value back through an out-pointer. */
+static bool
+hands_back(enum kind k)
+{
+	return k == LOAD || k == LOS || k == LAD || k == SWAP;
+}
+
+/* The value the call handed back, read (and, without retain, a reference
+ * taken) while it is surely alive: inside the call's section, or, with
+ * retain, owned. */
+static uint64_t
+take(void *v)
+{
+	uint64_t id = id_of(v);
+
+	if (managed == 1)
+		obj_get(v);
+	return id;
+}
+
+/* After destroy, with no section open: every object the map took was
+ * released exactly once, and none other. */
+static void
+ledger_check(long nworkers)
+{
+	long i, s;
+
+	for (i = 0; i < nworkers; i++)
+		for (s = 1; s <= workers[i].nops; s++)
+			if (atomic_load_explicit(&workers[i].released[s],
+			    memory_order_relaxed) != workers[i].stored[s])
+				die(workers[i].stored[s] ? "never released" :
+				    "released but never stored",
+				    ((uint64_t)(i + 1) << SEQ_BITS) | (uint64_t)s);
+}
 
 /* Room for one more operation, or one per key ever used for a Clear. */
 static void
@@ -137,9 +296,10 @@ run(void *arg)
 		uint32_t key = wide ? (uint32_t)(WIDE_BASE(w->wide, i) +
 		    (long)(rnd(&w->seed) % (unsigned long long)w->wide)) :
 		    (uint32_t)(rnd(&w->seed) % (unsigned long long)w->nkeys);
-		uint64_t fresh = ((uint64_t)(w->id + 1) << 40) | ++seq;
+		uint64_t fresh = ((uint64_t)(w->id + 1) << SEQ_BITS) | ++seq;
 		unsigned r = (unsigned)(rnd(&w->seed) % 100);
-		void *v = NULL;
+		void *v = NULL, *got = NULL, *mine, *arg, *now;
+		bool section;
 
 		o.key = key;
 		o.thread = (uint16_t)w->id;
@@ -162,34 +322,59 @@ run(void *arg)
 		else
 			o.kind = r < 30 ? LOAD : r < 45 ? STORE : r < 55 ? LOS : r < 63 ? LAD :
 			    r < 70 ? DEL : r < 78 ? SWAP : r < 92 ? CAS : CAD;
-		/* CAS and CAD compare with what this thread last saw, which is
-		 * often still current. */
-		o.arg = o.kind == CAS || o.kind == CAD ? w->seen[key] : fresh;
+		/* The value this op may store.  CAS and CAD compare with
+		 * what this thread last saw, which is often still current. */
+		mine = !managed ? (void *)(uintptr_t)fresh :
+		    o.kind == STORE || o.kind == LOS || o.kind == SWAP || o.kind == CAS ?
+		    obj_new(fresh, 2) : NULL;
+		arg = o.kind == CAS || o.kind == CAD ? w->seen[key] : mine;
+		o.arg = o.kind == CAS || o.kind == CAD ? id_of(arg) : fresh;
 		o.arg2 = fresh;
+		section = managed == 1 && hands_back(o.kind);
+		if (section)
+			syncmap_read_lock();
 		o.inv = atomic_fetch_add(&stamp, 1);
 		switch (o.kind) {
 		case LOAD: o.ret = (int8_t)syncmap_load(w->m, &key, sizeof(key), &v); break;
-		case STORE: o.ret = (int8_t)syncmap_store(w->m, &key, sizeof(key), (void *)o.arg); break;
-		case LOS: o.ret = (int8_t)syncmap_load_or_store(w->m, &key, sizeof(key), (void *)o.arg, &v); break;
+		case STORE: o.ret = (int8_t)syncmap_store(w->m, &key, sizeof(key), arg); break;
+		case LOS: o.ret = (int8_t)syncmap_load_or_store(w->m, &key, sizeof(key), arg, &v); break;
 		case LAD: o.ret = (int8_t)syncmap_load_and_delete(w->m, &key, sizeof(key), &v); break;
 		case DEL: o.ret = (int8_t)syncmap_delete(w->m, &key, sizeof(key)); break;
-		case SWAP: o.ret = (int8_t)syncmap_swap(w->m, &key, sizeof(key), (void *)o.arg, &v); break;
+		case SWAP: o.ret = (int8_t)syncmap_swap(w->m, &key, sizeof(key), arg, &v); break;
 		case CAS: o.ret = (int8_t)syncmap_compare_and_swap(w->m, &key, sizeof(key),
-		    (void *)o.arg, (void *)o.arg2); break;
-		default: o.ret = (int8_t)syncmap_compare_and_delete(w->m, &key, sizeof(key), (void *)o.arg);
+		    arg, mine); break;
+		default: o.ret = (int8_t)syncmap_compare_and_delete(w->m, &key, sizeof(key), arg);
 		}
 		o.resp = atomic_fetch_add(&stamp, 1);
 		if (o.ret < 0) {
 			fprintf(stderr, "lincheck: %s failed: %d\n", kind_name[o.kind], o.ret);
 			exit(2);
 		}
-		o.out = (uint64_t)v;
+		/* Swap that stored a new key hands nothing back. */
+		if (hands_back(o.kind) && (o.ret == 1 || o.kind == LOS))
+			got = v;
+		o.out = take(got);
+		if (section)
+			syncmap_read_unlock();
+		if (managed && mine != NULL) {
+			w->stored[seq] = o.kind == LOS ? o.ret == 0 :
+			    o.kind == CAS ? o.ret == 1 : 1;
+			if (!w->stored[seq])
+				obj_put(mine);  /* the map's reference, not taken */
+		}
+		now = w->seen[key];
 		if (o.ret == 1 && o.kind != DEL && o.kind != CAS && o.kind != CAD)
-			w->seen[key] = o.out;
+			now = got;
 		else if (o.kind == STORE || (o.kind == LOS && o.ret == 0) || (o.kind == SWAP))
-			w->seen[key] = o.arg;
+			now = mine;
 		else if (o.kind == CAS && o.ret == 1)
-			w->seen[key] = o.arg2;
+			now = mine;
+		/* One reference kept, for what is now seen; the others go. */
+		obj_get(now);
+		obj_put(got);
+		obj_put(mine);
+		obj_put(w->seen[key]);
+		w->seen[key] = now;
 		reserve(w, 1);
 		w->ops[w->n++] = o;
 	}
@@ -233,7 +418,7 @@ iterate(void *arg)
 				exit(1);
 			}
 			o.key = key;
-			o.out = (uint64_t)v;
+			o.out = id_of(v);       /* the loop's section is open */
 			w->ops[w->n++] = o;
 			/* The others may be off the CPU while a loop runs:
 			 * delete only once they have made progress, or loops
@@ -445,7 +630,7 @@ check_key(const struct op *ops, long n, const struct op *all, long nall)
 int
 main(int argc, char **argv)
 {
-	long threads = 4, keys = 8, nops = 1000000, wide = 256, iters = 0, i, total = 0, start, loops = 0;
+	long threads = 4, keys = 8, nops = 1000000, wide = 256, iters = 0, i, k, total = 0, start, loops = 0;
 	enum syncmap_policy policy = SYNCMAP_BOUNDED;
 	unsigned long long seed = 1;
 	struct syncmap_options o = { 0 };
@@ -455,7 +640,7 @@ main(int argc, char **argv)
 	struct op *all;
 	int c, ok = 1, fault = 0;
 
-	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:i:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:i:V:f")) != -1) {
 		switch (c) {
 		case 't': threads = atol(optarg); break;
 		case 'k': keys = atol(optarg); break;
@@ -465,10 +650,12 @@ main(int argc, char **argv)
 		case 'c': clear_every = atol(optarg); break;
 		case 'w': wide = atol(optarg); break;
 		case 'i': iters = atol(optarg); break;
+		case 'V': managed = strcmp(optarg, "retain") == 0 ? 2 : 1; break;
 		case 'f': fault = 1; break;
 		default:
 			fprintf(stderr, "usage: %s [-t THREADS<=64] [-k KEYS] [-n OPS] "
-			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-f]\n", argv[0]);
+			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] "
+			    "[-V release|retain] [-f]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -477,9 +664,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	o.policy = policy;
+	if (managed)
+		o.values = managed == 2 ? &retain_ops : &release_ops;
 	/* Iterators come after the threads of recorded ops, with ids of
 	 * their own (the checker's threads), and records as long. */
-	w = calloc((size_t)(threads + iters), sizeof(*w));
+	workers = w = calloc((size_t)(threads + iters), sizeof(*w));
 	t = calloc((size_t)(threads + iters), sizeof(*t));
 	for (i = 0; i < threads + iters; i++) {
 		w[i].m = syncmap_create(&o);
@@ -491,7 +680,11 @@ main(int argc, char **argv)
 		w[i].cap = w[i].nops + 1;
 		w[i].ops = malloc((size_t)w[i].cap * sizeof(struct op));
 		w[i].seen = calloc((size_t)(keys > WIDE_SPAN(wide) ? keys : WIDE_SPAN(wide)),
-		    sizeof(uint64_t));
+		    sizeof(void *));
+		if (managed) {
+			w[i].stored = calloc((size_t)w[i].nops + 1, 1);
+			w[i].released = calloc((size_t)w[i].nops + 1, sizeof(atomic_uchar));
+		}
 	}
 	for (i = 1; i < threads + iters; i++) { /* one map, shared */
 		syncmap_destroy(w[i].m);
@@ -538,9 +731,25 @@ main(int argc, char **argv)
 	    (unsigned long long)st.dirty_copies, (unsigned long long)st.compactions,
 	    (unsigned long long)st.misses);
 	syncmap_destroy(w[0].m);
+	if (managed) {
+		/* No section is open: destroy has run every release. */
+		ledger_check(threads + iters);
+		if (syncmap_barrier() != 0)
+			die("syncmap_barrier failed", 0);
+		for (i = 0; i < threads + iters; i++)
+			for (k = 0; k < key_span(&w[i]); k++)
+				obj_put(w[i].seen[k]);
+		if (atomic_load_explicit(&objects, memory_order_relaxed) != 0)
+			die("objects left unfreed", (uint64_t)atomic_load_explicit(&objects,
+			    memory_order_relaxed));
+		printf("lincheck: managed values (%s): every object stored released once, "
+		    "every object freed\n", managed == 2 ? "release and retain" : "release");
+	}
 	for (i = 0; i < threads + iters; i++) {
 		free(w[i].ops);
 		free(w[i].seen);
+		free(w[i].stored);
+		free(w[i].released);
 	}
 	free(all);
 	free(w);
