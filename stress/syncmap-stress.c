@@ -41,6 +41,8 @@
 #include <unistd.h>
 
 #include "syncmap.h"
+/* Header-only: the tool links nothing else of the tests. */
+#include "../tests/clock.h"
 
 struct config {
 	long keys, window, threads, ops, samples, klen, repeat;
@@ -89,15 +91,6 @@ counted_free(void *p, size_t size, void *ctx)
 
 	atomic_fetch_sub_explicit(&r->heap, size, memory_order_relaxed);
 	free(p);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Key i: "k" and the number, zero-padded to klen bytes (klen >= 12). */

@@ -200,14 +200,13 @@ run(enum syncmap_policy policy, long fail)
 	allocs = atomic_load(&c.allocs) - allocs;
 	VERIFY(m);
 	ref_compare(&r, m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 	return allocs;
 }
 
 START_TEST(test_each_allocation_fails)
 {
-	enum syncmap_policy policy = _i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED;
+	enum syncmap_policy policy = policy_of(_i);
 	size_t total, f;
 
 	build_scenario();
@@ -236,7 +235,7 @@ START_TEST(test_bytes_match_allocator)
 	int i;
 
 	counting_init(&c);
-	m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c);
+	m = map_new(policy_of(_i), &c);
 	ck_assert_uint_eq(stats_of(m).bytes, counting_outstanding(&c));
 	for (i = 0; i < 5000; i++) {
 		syncmap_store(m, k, key_of(k, i), NULL);
@@ -249,8 +248,7 @@ START_TEST(test_bytes_match_allocator)
 	}
 	syncmap_clear(m);
 	ck_assert_uint_eq(stats_of(m).bytes, counting_outstanding(&c));
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -334,7 +332,7 @@ START_TEST(test_failures_under_concurrency)
 	int i;
 
 	counting_init(&c);
-	m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c);
+	m = map_new(policy_of(_i), &c);
 	atomic_store(&c.fail_one_in, 50);
 	for (i = 0; i < 4; i++) {
 		a[i] = (struct fail_arg){ .m = m, .id = i };
@@ -349,21 +347,18 @@ START_TEST(test_failures_under_concurrency)
 	ck_assert_int_gt(enomem, 0);
 	VERIFY(m);
 	ck_assert_uint_eq(stats_of(m).bytes, counting_outstanding(&c));
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("alloc");
-	TCase *tc = tcase_create("allocation failures");
+	const struct test_row tests[] = {
+		{ test_each_allocation_fails, 2 },
+		{ test_bytes_match_allocator, 2 },
+		{ test_failures_under_concurrency, 2 },
+	};
 
-	tcase_add_loop_test(tc, test_each_allocation_fails, 0, 2);
-	tcase_add_loop_test(tc, test_bytes_match_allocator, 0, 2);
-	tcase_add_loop_test(tc, test_failures_under_concurrency, 0, 2);
-	tcase_set_timeout(tc, 300);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("alloc", "allocation failures", 300, tests);
 }

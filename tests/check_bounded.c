@@ -434,19 +434,17 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("bounded");
-	TCase *tc = tcase_create("dirty-map bloat");
+	const struct test_row tests[] = {
+		{ test_classic_holds_deleted_keys, 1 },
+		{ test_bounded_fill_promote_delete, 1 },
+		{ test_bounded_huge_dead_keys, 1 },
+		{ test_bounded_shrinks, 1 },
+		{ test_bounded_dirty_only_deletes, 1 },
+		{ test_churn, 1 },
+		{ test_bounded_random, 3 },
+		{ test_held_trigger_margin, 1 },
+		{ test_dead_trigger_margin, 1 },
+	};
 
-	tcase_add_test(tc, test_classic_holds_deleted_keys);
-	tcase_add_test(tc, test_bounded_fill_promote_delete);
-	tcase_add_test(tc, test_bounded_huge_dead_keys);
-	tcase_add_test(tc, test_bounded_shrinks);
-	tcase_add_test(tc, test_bounded_dirty_only_deletes);
-	tcase_add_test(tc, test_churn);
-	tcase_add_loop_test(tc, test_bounded_random, 0, 3);
-	tcase_add_test(tc, test_held_trigger_margin);
-	tcase_add_test(tc, test_dead_trigger_margin);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("bounded", "dirty-map bloat", 120, tests);
 }

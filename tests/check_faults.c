@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -27,15 +26,6 @@
 	if (!(cond))                                                    \
 		ck_abort_msg("line %d: %s", __LINE__, #cond);           \
 } while (0)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Key i as 8 bytes. */
 static uint64_t
@@ -116,8 +106,7 @@ START_TEST(test_bound_store_range)
 	    (double)worst / (double)worst_limit, worst_limit);
 	ck_assert_uint_eq(stats_of(m).live, live);
 	VERIFY(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -202,8 +191,7 @@ START_TEST(test_failing_allocator_deletes)
 	ck_assert_msg(st.dead_entries <= (st.live > 64 ? st.live : 64),
 	    "%zu dead for %zu live after loads only", st.dead_entries, st.live);
 	VERIFY(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -253,8 +241,7 @@ START_TEST(test_deletes_never_fail_for_housekeeping)
 	atomic_store(&c.fail_one_in, 0);
 	ck_assert_uint_eq(stats_of(m).live, 10);
 	VERIFY(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -298,8 +285,7 @@ START_TEST(test_huge_capacity_hint)
 	}
 	ck_assert_uint_eq(stats_of(m).live, 1000);
 	VERIFY(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 

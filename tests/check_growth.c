@@ -34,8 +34,7 @@ START_TEST(test_reserved_options_refused)
 	o.allocator = &c.a;
 	m = syncmap_create(&o);
 	ck_assert_ptr_nonnull(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -58,11 +57,10 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("growth");
-	TCase *tc = tcase_create("reserved");
+	const struct test_row tests[] = {
+		{ test_reserved_options_refused, 1 },
+		{ test_reserved_stats_zero, 1 },
+	};
 
-	tcase_add_test(tc, test_reserved_options_refused);
-	tcase_add_test(tc, test_reserved_stats_zero);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("growth", "reserved", 0, tests);
 }

@@ -101,8 +101,7 @@ finish(syncmap_t *m, struct counting *c)
 {
 	VERIFY(m);
 	assert_sections_closed(m);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(c), 0);
+	DESTROY_ALL_FREED(m, c);
 }
 
 /* ---- each key once ------------------------------------------------------ */
@@ -458,14 +457,6 @@ count_all(syncmap_iter_t *it)
 	return n;
 }
 
-static int
-count_cb(const void *key, size_t klen, void *value, void *arg)
-{
-	(void)key; (void)klen; (void)value;
-	++*(long *)arg;
-	return 0;
-}
-
 /* Iterators open together on one map and on two, stepped in turn and
  * ended in every order; Range inside a loop and a loop inside Range. */
 START_TEST(test_nesting)
@@ -473,9 +464,9 @@ START_TEST(test_nesting)
 	syncmap_t *m1 = map_new(SYNCMAP_BOUNDED, NULL), *m2 = map_new(SYNCMAP_CLASSIC, NULL);
 	syncmap_iter_t a, b, x;
 	const void *ka, *kb;
-	size_t la, lb;
+	size_t la, lb, inner;
 	static unsigned char seen_a[N], seen_b[N];
-	long i, n = 0, inner, order;
+	long i, n = 0, order;
 
 	fill(m1, 0, 1000);
 	fill(m2, 0, 500);
@@ -513,14 +504,14 @@ START_TEST(test_nesting)
 	syncmap_iter_begin(m1, &a);
 	while (syncmap_iter_next(&a, NULL, NULL, NULL)) {
 		inner = 0;
-		ck_assert_int_eq(syncmap_range(m2, count_cb, &inner), 0);
+		ck_assert_int_eq(syncmap_range(m2, count_visit, &inner), 0);
 		ck_assert_int_eq(inner, 500);
 		if (++n == 10)
 			break;
 	}
 	syncmap_iter_end(&a);
 	inner = 0;
-	ck_assert_int_eq(syncmap_range(m1, count_cb, &inner), 0);
+	ck_assert_int_eq(syncmap_range(m1, count_visit, &inner), 0);
 	ck_assert_int_eq(inner, 1000);
 	syncmap_iter_begin(m2, &x);
 	ck_assert_int_eq(count_all(&x), 500);
@@ -739,31 +730,28 @@ START_TEST(test_edges)
 			ck_assert(klen == 1 && memcmp(key, "a", 1) == 0 && v == V(1));
 	}
 	syncmap_iter_end(&it);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("iter");
-	TCase *tc = tcase_create("iterators");
+	const struct test_row tests[] = {
+		{ test_every_key_once, 2 },
+		{ test_delete_current, 2 },
+		{ test_delete_others, 2 },
+		{ test_store_in_body, 2 },
+		{ test_clear_in_body, 2 },
+		{ test_clear_beside, 2 },
+		{ test_churn, 2 },
+		{ test_break_then_end, 2 },
+		{ test_nesting, 1 },
+		{ test_loop_in_range, 1 },
+		{ test_key_valid_after_delete, 2 },
+		{ test_key_valid_after_clear, 2 },
+		{ test_edges, 1 },
+	};
 
-	tcase_add_loop_test(tc, test_every_key_once, 0, 2);
-	tcase_add_loop_test(tc, test_delete_current, 0, 2);
-	tcase_add_loop_test(tc, test_delete_others, 0, 2);
-	tcase_add_loop_test(tc, test_store_in_body, 0, 2);
-	tcase_add_loop_test(tc, test_clear_in_body, 0, 2);
-	tcase_add_loop_test(tc, test_clear_beside, 0, 2);
-	tcase_add_loop_test(tc, test_churn, 0, 2);
-	tcase_add_loop_test(tc, test_break_then_end, 0, 2);
-	tcase_add_test(tc, test_nesting);
-	tcase_add_test(tc, test_loop_in_range);
-	tcase_add_loop_test(tc, test_key_valid_after_delete, 0, 2);
-	tcase_add_loop_test(tc, test_key_valid_after_clear, 0, 2);
-	tcase_add_test(tc, test_edges);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("iter", "iterators", 120, tests);
 }

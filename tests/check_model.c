@@ -129,7 +129,7 @@ START_TEST(test_random_sequences)
 		memset(&t, 0, sizeof(t));
 		t.seed = 0x9e3779b97f4a7c15ULL * (unsigned long long)(seq * 2 + _i + 1);
 		counting_init(&c);
-		t.m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c);
+		t.m = map_new(policy_of(_i), &c);
 		ref_init(&t.r);
 		make_keys(&t);
 		for (s = 0; s < STEPS; s++) {
@@ -142,8 +142,7 @@ START_TEST(test_random_sequences)
 		/* With no other thread in a section, stats frees all garbage. */
 		ck_assert_uint_eq(st.pending_bytes, 0);
 		ck_assert_uint_eq(st.bytes, counting_outstanding(&c));
-		syncmap_destroy(t.m);
-		ck_assert_uint_eq(counting_outstanding(&c), 0);
+		DESTROY_ALL_FREED(t.m, &c);
 	}
 }
 END_TEST
@@ -151,12 +150,10 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("model");
-	TCase *tc = tcase_create("random sequences against a reference map");
+	const struct test_row tests[] = {
+		/* 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC */
+		{ test_random_sequences, 2 },
+	};
 
-	/* 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC */
-	tcase_add_loop_test(tc, test_random_sequences, 0, 2);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("model", "random sequences against a reference map", 120, tests);
 }

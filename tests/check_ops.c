@@ -120,14 +120,6 @@ static const char *op_name[NOPS] = {
 	"range",
 };
 
-static int
-count_visit(const void *key, size_t klen, void *value, void *arg)
-{
-	(void)key; (void)klen; (void)value;
-	++*(size_t *)arg;
-	return 0;
-}
-
 /*
  * Go counts a miss where a lookup missed read and had to consult dirty:
  * Load, LoadAndDelete and CompareAndDelete whenever read lacks the key and
@@ -347,12 +339,10 @@ misses_to_promotion(syncmap_t *m, unsigned limit)
  * not bring the next promotion early. */
 START_TEST(test_clear_resets_misses)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
-	char k[KEYBUF];
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	int i;
 
-	for (i = 0; i < 10; i++)
-		syncmap_store(m, k, key_of(k, i), V0);
+	store_keys(m, 10, V0);
 	for (i = 0; i < 5; i++)
 		syncmap_load(m, "absent", 6, NULL);
 	ck_assert_uint_eq(stats_of(m).misses, 5);
@@ -425,7 +415,7 @@ static const struct {
 START_TEST(test_promotion_timing)
 {
 	enum pin_op op = (enum pin_op)(_i % NPIN);
-	syncmap_t *m = map_new(_i / NPIN ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i / NPIN), NULL);
 	struct syncmap_stats before, st;
 	size_t visits = 0;
 	char k[KEYBUF];
@@ -507,8 +497,7 @@ START_TEST(test_compaction_resets_misses)
 	char k[KEYBUF];
 	int i;
 
-	for (i = 0; i < 300; i++)
-		syncmap_store(m, k, key_of(k, i), V0);
+	store_keys(m, 300, V0);
 	promote(m);
 	for (i = 0; i < 4; i++)
 		syncmap_store(m, k, (size_t)sprintf(k, "d%d", i), V0);
@@ -534,7 +523,7 @@ END_TEST
 
 START_TEST(test_null_values)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	void *v = V2;
 
 	ck_assert_int_eq(syncmap_store(m, "n", 1, NULL), 0);
@@ -570,7 +559,7 @@ END_TEST
 
 START_TEST(test_keys)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	size_t big = (size_t)1 << 20, i;
 	unsigned char *k1 = malloc(big), *k2 = malloc(big);
 	void *v;
@@ -613,7 +602,7 @@ END_TEST
 /* Enough keys to grow, copy and promote tables many times over. */
 START_TEST(test_many_keys)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	char k[KEYBUF];
 	void *v;
 	int i, n = 20000;
@@ -740,11 +729,8 @@ START_TEST(test_range_stops)
 {
 	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
 	struct stopper s = { .after = 3 };
-	char k[KEYBUF];
-	int i;
 
-	for (i = 0; i < 10; i++)
-		syncmap_store(m, k, key_of(k, i), V0);
+	store_keys(m, 10, V0);
 	ck_assert_int_eq(syncmap_range(m, stop_after, &s), 42);
 	ck_assert_int_eq(s.seen, 3);
 	s.after = 100;
@@ -780,8 +766,7 @@ START_TEST(test_range_first_key_churn)
 	size_t run;
 	long i;
 
-	for (i = 0; i < 512; i++)
-		syncmap_store(m, k, key_of(k, i), V0);
+	store_keys(m, 512, V0);
 	for (i = 512; i < 20512; i++) {
 		ck_assert_int_eq(syncmap_range(m, delete_first, m), 1);
 		syncmap_store(m, k, key_of(k, i), V0);
@@ -832,7 +817,7 @@ nested(const void *key, size_t klen, void *value, void *arg)
 
 START_TEST(test_range_nested_everything)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	struct nest n = { .m = m };
 	char k[KEYBUF];
 	int i;
@@ -867,12 +852,9 @@ clear_inside(const void *key, size_t klen, void *value, void *arg)
 
 START_TEST(test_range_clears)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
-	char k[KEYBUF];
-	int i;
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 
-	for (i = 0; i < 20; i++)
-		syncmap_store(m, k, key_of(k, i), V0);
+	store_keys(m, 20, V0);
 	promote(m);
 	ck_assert_int_eq(syncmap_range(m, clear_inside, m), 0);
 	ck_assert_uint_eq(stats_of(m).live, 1);
@@ -883,14 +865,13 @@ END_TEST
 
 START_TEST(test_clear)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	struct syncmap_stats st;
 	char k[KEYBUF];
 	int i;
 
 	ck_assert_int_eq(syncmap_clear(m), 0);
-	for (i = 0; i < 100; i++)
-		syncmap_store(m, k, key_of(k, i), V0);
+	store_keys(m, 100, V0);
 	promote(m);
 	for (i = 0; i < 50; i++)
 		syncmap_delete(m, k, key_of(k, i));
@@ -949,7 +930,7 @@ START_TEST(test_go_range_nested_call)
 	size_t n = 0;
 	int i;
 
-	nested_m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	nested_m = map_new(policy_of(_i), NULL);
 	for (i = 0; i < 3; i++)
 		syncmap_store(nested_m, &i, sizeof(i), (void *)words[i]);
 	ck_assert_int_eq(syncmap_range(nested_m, go_nested_outer, NULL), 0);
@@ -979,7 +960,7 @@ START_TEST(test_go_range_no_allocations)
 	int i;
 
 	counting_init(&c);
-	m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c);
+	m = map_new(policy_of(_i), &c);
 	allocs = atomic_load(&c.allocs);
 	for (i = 0; i < 10; i++) {
 		ck_assert_int_eq(syncmap_range(m, never, NULL), 0);
@@ -995,8 +976,7 @@ START_TEST(test_go_range_no_allocations)
 		ck_assert_int_eq(syncmap_clear(m), 0);
 	}
 	ck_assert_uint_eq(atomic_load(&c.allocs), allocs);
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -1030,7 +1010,7 @@ END_TEST
  */
 START_TEST(test_go_issue_40999)
 {
-	syncmap_t *m = map_new(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, NULL);
+	syncmap_t *m = map_new(policy_of(_i), NULL);
 	struct syncmap_stats st;
 	size_t i;
 
@@ -1098,34 +1078,31 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("ops");
-	TCase *tc = tcase_create("single-threaded");
+	const struct test_row tests[] = {
+		{ test_state_matrix, NSTATES * NOPS },
+		{ test_promotion_points, 1 },
+		{ test_load_and_delete_dirty_only, 1 },
+		{ test_clear_resets_misses, 2 },
+		{ test_promotion_timing, 2 * NPIN },
+		{ test_compaction_resets_misses, 1 },
+		{ test_null_values, 2 },
+		{ test_keys, 2 },
+		{ test_many_keys, 2 },
+		{ test_bad_arguments, 1 },
+		{ test_create_errors, 1 },
+		{ test_range_stops, 1 },
+		{ test_range_first_key_churn, 1 },
+		{ test_range_nested_everything, 2 },
+		{ test_range_clears, 2 },
+		{ test_clear, 2 },
+		{ test_go_range_nested_call, 2 },
+		{ test_go_cas_non_existing_key, 1 },
+		{ test_go_range_no_allocations, 2 },
+		{ test_go_delete_and_clear, 1 },
+		{ test_go_issue_40999, 2 },
+		{ test_hash_short_path, 1 },
+		{ test_maps_hash_differently, 1 },
+	};
 
-	tcase_add_loop_test(tc, test_state_matrix, 0, NSTATES * NOPS);
-	tcase_add_test(tc, test_promotion_points);
-	tcase_add_test(tc, test_load_and_delete_dirty_only);
-	tcase_add_loop_test(tc, test_clear_resets_misses, 0, 2);
-	tcase_add_loop_test(tc, test_promotion_timing, 0, 2 * NPIN);
-	tcase_add_test(tc, test_compaction_resets_misses);
-	tcase_add_loop_test(tc, test_null_values, 0, 2);
-	tcase_add_loop_test(tc, test_keys, 0, 2);
-	tcase_add_loop_test(tc, test_many_keys, 0, 2);
-	tcase_add_test(tc, test_bad_arguments);
-	tcase_add_test(tc, test_create_errors);
-	tcase_add_test(tc, test_range_stops);
-	tcase_add_test(tc, test_range_first_key_churn);
-	tcase_add_loop_test(tc, test_range_nested_everything, 0, 2);
-	tcase_add_loop_test(tc, test_range_clears, 0, 2);
-	tcase_add_loop_test(tc, test_clear, 0, 2);
-	tcase_add_loop_test(tc, test_go_range_nested_call, 0, 2);
-	tcase_add_test(tc, test_go_cas_non_existing_key);
-	tcase_add_loop_test(tc, test_go_range_no_allocations, 0, 2);
-	tcase_add_test(tc, test_go_delete_and_clear);
-	tcase_add_loop_test(tc, test_go_issue_40999, 0, 2);
-	tcase_add_test(tc, test_hash_short_path);
-	tcase_add_test(tc, test_maps_hash_differently);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("ops", "single-threaded", 60, tests);
 }
-

@@ -68,8 +68,7 @@ START_TEST(test_first_call_needs_no_memory)
 	ck_assert_int_eq(atomic_load(&refused), 0);
 	ck_assert_uint_eq(syncmap__readers(), readers);
 	ck_assert_uint_eq(stats_of(shared).pending_bytes, 0);
-	syncmap_destroy(shared);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(shared, &c);
 }
 END_TEST
 
@@ -200,8 +199,7 @@ START_TEST(test_garbage_outlives_its_thread)
 		(void)syncmap_load(shared, "x", 1, NULL);
 	ck_assert_msg(i < 100000, "%zu bytes still held after %d loads",
 	    counting_outstanding(&c), i);
-	syncmap_destroy(shared);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(shared, &c);
 }
 END_TEST
 
@@ -315,15 +313,13 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("readers");
-	TCase *tc = tcase_create("reader records");
+	const struct test_row tests[] = {
+		{ test_first_call_needs_no_memory, 1 },
+		{ test_thread_burst_costs_nothing_later, 1 },
+		{ test_garbage_outlives_its_thread, 1 },
+		{ test_defer_waits_for_sections, 1 },
+		{ test_barrier_runs_backlog, 1 },
+	};
 
-	tcase_add_test(tc, test_first_call_needs_no_memory);
-	tcase_add_test(tc, test_thread_burst_costs_nothing_later);
-	tcase_add_test(tc, test_garbage_outlives_its_thread);
-	tcase_add_test(tc, test_defer_waits_for_sections);
-	tcase_add_test(tc, test_barrier_runs_backlog);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("readers", "reader records", 120, tests);
 }

@@ -12,26 +12,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "testutil.h"
 
 #define THREADS 4
-
-static enum syncmap_policy
-policy_of(int i)
-{
-	return i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 run_threads(void *(*fn)(void *), void *args, size_t argsize, int n)
@@ -251,14 +235,6 @@ churn_worker(void *p)
 	for (j = 0; j < OWN_KEYS; j++)
 		a->own_live += has[j];
 	return NULL;
-}
-
-static int
-count_visit(const void *key, size_t klen, void *value, void *arg)
-{
-	(void)key; (void)klen; (void)value;
-	++*(size_t *)arg;
-	return 0;
 }
 
 START_TEST(test_read_your_writes_under_churn)
@@ -535,8 +511,7 @@ START_TEST(test_thread_exit)
 	pthread_join(t, NULL);
 	ck_assert_uint_eq(stats_of(m).pending_bytes, 0);
 	ck_assert_uint_eq(stats_of(m).bytes, counting_outstanding(&c));
-	syncmap_destroy(m);
-	ck_assert_uint_eq(counting_outstanding(&c), 0);
+	DESTROY_ALL_FREED(m, &c);
 }
 END_TEST
 
@@ -700,8 +675,7 @@ START_TEST(test_grace_period_holds_entry)
 	ck_assert_uint_eq(st.pending_bytes, 0);
 	ck_assert_uint_gt(atomic_load(&p.c.frees), frees);
 	VERIFY(g.m);
-	syncmap_destroy(g.m);
-	ck_assert_uint_eq(counting_outstanding(&p.c), 0);
+	DESTROY_ALL_FREED(g.m, &p.c);
 	poisoning_fini(&p);
 }
 END_TEST
@@ -709,19 +683,17 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("threads");
-	TCase *tc = tcase_create("concurrent");
+	const struct test_row tests[] = {
+		/* Loop index 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC. */
+		{ test_load_or_store_single_winner, 2 },
+		{ test_read_your_writes_under_churn, 2 },
+		{ test_go_concurrent_range, 2 },
+		{ test_go_concurrent_clear, 2 },
+		{ test_happens_before, 2 },
+		{ test_thread_exit, 2 },
+		{ test_reads_free_garbage, 2 },
+		{ test_grace_period_holds_entry, NGRACE },
+	};
 
-	/* Loop index 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC. */
-	tcase_add_loop_test(tc, test_load_or_store_single_winner, 0, 2);
-	tcase_add_loop_test(tc, test_read_your_writes_under_churn, 0, 2);
-	tcase_add_loop_test(tc, test_go_concurrent_range, 0, 2);
-	tcase_add_loop_test(tc, test_go_concurrent_clear, 0, 2);
-	tcase_add_loop_test(tc, test_happens_before, 0, 2);
-	tcase_add_loop_test(tc, test_thread_exit, 0, 2);
-	tcase_add_loop_test(tc, test_reads_free_garbage, 0, 2);
-	tcase_add_loop_test(tc, test_grace_period_holds_entry, 0, NGRACE);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("threads", "concurrent", 60, tests);
 }

@@ -210,8 +210,7 @@ prefix##_lockstep(unsigned long long seed, long steps)                        \
 	ck_assert_int_eq(prefix##_stats(t, NULL), -EINVAL);                   \
 	ck_assert_uint_eq(stats_of((syncmap_t *)t).live, (size_t)st.visits);  \
 	prefix##_destroy(t);                                                  \
-	syncmap_destroy(u);                                                   \
-	ck_assert_uint_eq(counting_outstanding(&c), 0);                       \
+	DESTROY_ALL_FREED(u, &c);                                             \
 }
 
 LOCKSTEP(imap, int32_t, int8_t, IMAP_KB)
@@ -452,16 +451,14 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("typed");
-	TCase *tc = tcase_create("typed front-end");
+	const struct test_row tests[] = {
+		{ test_lockstep, 4 },
+		{ test_einval, 1 },
+		{ test_values_round_trip, 1 },
+		{ test_struct_keys, 1 },
+		{ test_string_keys, 1 },
+		{ test_enomem, 1 },
+	};
 
-	tcase_add_loop_test(tc, test_lockstep, 0, 4);
-	tcase_add_test(tc, test_einval);
-	tcase_add_test(tc, test_values_round_trip);
-	tcase_add_test(tc, test_struct_keys);
-	tcase_add_test(tc, test_string_keys);
-	tcase_add_test(tc, test_enomem);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("typed", "typed front-end", 120, tests);
 }

@@ -296,13 +296,13 @@ run_model(enum syncmap_policy policy, const struct syncmap_value_ops *ops,
 
 START_TEST(test_model_releasing)
 {
-	run_model(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &releasing, 7 + _i);
+	run_model(policy_of(_i), &releasing, 7 + _i);
 }
 END_TEST
 
 START_TEST(test_model_retaining)
 {
-	run_model(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &retaining, 11 + _i);
+	run_model(policy_of(_i), &retaining, 11 + _i);
 }
 END_TEST
 
@@ -550,7 +550,7 @@ START_TEST(test_release_reenters)
 	char k[KEYBUF];
 	long i;
 
-	reentrant_map = values_map(_i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED,
+	reentrant_map = values_map(policy_of(_i),
 	    NULL, &ops);
 	atomic_store(&reentry_on, true);
 	for (i = 0; i < 5000; i++) {
@@ -673,7 +673,7 @@ START_TEST(test_threads)
 	int i;
 
 	counting_init(&c);
-	tmap = values_map(_i & 2 ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED, &c, ops);
+	tmap = values_map(policy_of(_i & 2), &c, ops);
 	atomic_store(&tstop, false);
 	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(pthread_create(&r[i], NULL, reader, retains), 0);
@@ -695,19 +695,17 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("values");
-	TCase *tc = tcase_create("values");
+	const struct test_row tests[] = {
+		{ test_model_releasing, 2 },
+		{ test_model_retaining, 2 },
+		{ test_create_needs_release, 1 },
+		{ test_same_pointer, 1 },
+		{ test_memory, 1 },
+		{ test_release_waits_for_sections, 1 },
+		{ test_leaver_exits, 1 },
+		{ test_release_reenters, 2 },
+		{ test_threads, 4 },
+	};
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_model_releasing, 0, 2);
-	tcase_add_loop_test(tc, test_model_retaining, 0, 2);
-	tcase_add_test(tc, test_create_needs_release);
-	tcase_add_test(tc, test_same_pointer);
-	tcase_add_test(tc, test_memory);
-	tcase_add_test(tc, test_release_waits_for_sections);
-	tcase_add_test(tc, test_leaver_exits);
-	tcase_add_loop_test(tc, test_release_reenters, 0, 2);
-	tcase_add_loop_test(tc, test_threads, 0, 4);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("values", "values", 120, tests);
 }

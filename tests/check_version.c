@@ -49,11 +49,10 @@ END_TEST
 Suite *
 suite(void)
 {
-	Suite *s = suite_create("version");
-	TCase *tc = tcase_create("version");
+	const struct test_row tests[] = {
+		{ test_version_agrees, 1 },
+		{ test_struct_sizes, 1 },
+	};
 
-	tcase_add_test(tc, test_version_agrees);
-	tcase_add_test(tc, test_struct_sizes);
-	suite_add_tcase(s, tc);
-	return s;
+	return SUITE_OF("version", "version", 0, tests);
 }

@@ -243,6 +243,20 @@ promote(syncmap_t *m)
 	ck_assert_int_ge(syncmap_range(m, stop_at_once, NULL), 0);
 }
 
+int
+count_visit(const void *key, size_t klen, void *value, void *arg)
+{
+	(void)key; (void)klen; (void)value;
+	++*(size_t *)arg;
+	return 0;
+}
+
+enum syncmap_policy
+policy_of(int i)
+{
+	return i ? SYNCMAP_CLASSIC : SYNCMAP_BOUNDED;
+}
+
 long
 test_scale(void)
 {
@@ -258,10 +272,36 @@ key_of(char *buf, long i)
 	return (size_t)snprintf(buf, KEYBUF, "k%ld", i);
 }
 
+void
+store_keys(syncmap_t *m, long n, void *value)
+{
+	char k[KEYBUF];
+	long i;
+
+	for (i = 0; i < n; i++)
+		syncmap_store(m, k, key_of(k, i), value);
+}
+
 size_t
 bounded_bytes_limit(size_t live, size_t key_bytes)
 {
 	return 3 * (key_bytes + 64 * live) + ((size_t)256 << 10);
+}
+
+Suite *
+suite_of(const char *name, const char *tcase, int timeout,
+    const struct test_row *rows, size_t nrows)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(tcase);
+	size_t i;
+
+	for (i = 0; i < nrows; i++)
+		tcase_add_loop_test(tc, rows[i].test, 0, rows[i].loops);
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return s;
 }
 
 int

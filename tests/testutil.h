@@ -16,6 +16,7 @@
 #include "syncmap.h"
 /* The library's self-check and hooks (lib/debug.h). */
 #include "debug.h"
+#include "clock.h"
 
 #define VERIFY(m) do {                                          \
 	const char *verr_ = syncmap__verify(m);                 \
@@ -36,6 +37,12 @@ void counting_init(struct counting *c);
 /* Makes the n-th next allocation fail (n >= 1); 0 disarms. */
 void counting_fail_in(struct counting *c, long n);
 size_t counting_outstanding(struct counting *c);
+
+/* A macro, so that a leak is reported at the test's line. */
+#define DESTROY_ALL_FREED(m, c) do {                            \
+	syncmap_destroy(m);                                     \
+	ck_assert_uint_eq(counting_outstanding(c), 0);          \
+} while (0)
 
 syncmap_t *map_new(enum syncmap_policy policy, struct counting *c);
 
@@ -94,9 +101,19 @@ rnd(unsigned long long *s)
 /* Promotes dirty if there is one (Range does), without visiting. */
 void promote(syncmap_t *m);
 
+/* A Range callback that counts the visits in the size_t at arg. */
+int count_visit(const void *key, size_t klen, void *value, void *arg);
+
+/* Loop index 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC. */
+enum syncmap_policy policy_of(int i);
+
 /* Writes the key "k<i>" into buf (KEYBUF bytes) and returns its length. */
 #define KEYBUF 24
 size_t key_of(char *buf, long i);
+
+/* Stores "k0" to "k<n-1>", each with value: a fill that sets the stage,
+ * its results unchecked (a test that checks its stores does its own). */
+void store_keys(syncmap_t *m, long n, void *value);
 
 /* The memory bound of the bounded rule (docs/design.md), for the keys
  * r holds. */
@@ -105,6 +122,20 @@ size_t bounded_bytes_limit(size_t live, size_t key_bytes);
 /* SYNCMAP_TEST_SCALE=n divides the heavier loops by n (valgrind runs):
  * the same code paths, fewer times. */
 long test_scale(void);
+
+/* A row of a suite's table: a test and how many loop indices it runs (0 to
+ * loops - 1); a plain test is a loop of 1, as tcase_add_test is in Check. */
+struct test_row {
+	const TTest *test;
+	int loops;
+};
+
+/* The suite name of one test case tcase, of the rows' tests in order, with
+ * timeout seconds each (0: Check's default, CK_DEFAULT_TIMEOUT). */
+Suite *suite_of(const char *name, const char *tcase, int timeout,
+    const struct test_row *rows, size_t nrows);
+#define SUITE_OF(name, tcase, timeout, rows) \
+	suite_of(name, tcase, timeout, rows, sizeof(rows) / sizeof((rows)[0]))
 
 /* Each check_*.c defines its suite; testutil.c's main runs it. */
 Suite *suite(void);
