@@ -351,14 +351,7 @@ START_TEST(test_failures_under_concurrency)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_each_allocation_fails, 2 },
-		{ test_bytes_match_allocator, 2 },
-		{ test_failures_under_concurrency, 2 },
-	};
-
-	return SUITE_OF("alloc", "allocation failures", 300, tests);
-}
+SUITE("alloc", "allocation failures", 300,
+	{ test_each_allocation_fails, 2 },
+	{ test_bytes_match_allocator, 2 },
+	{ test_failures_under_concurrency, 2 })

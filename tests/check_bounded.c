@@ -431,20 +431,13 @@ START_TEST(test_dead_trigger_margin)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_classic_holds_deleted_keys, 1 },
-		{ test_bounded_fill_promote_delete, 1 },
-		{ test_bounded_huge_dead_keys, 1 },
-		{ test_bounded_shrinks, 1 },
-		{ test_bounded_dirty_only_deletes, 1 },
-		{ test_churn, 1 },
-		{ test_bounded_random, 3 },
-		{ test_held_trigger_margin, 1 },
-		{ test_dead_trigger_margin, 1 },
-	};
-
-	return SUITE_OF("bounded", "dirty-map bloat", 120, tests);
-}
+SUITE("bounded", "dirty-map bloat", 120,
+	{ test_classic_holds_deleted_keys, 1 },
+	{ test_bounded_fill_promote_delete, 1 },
+	{ test_bounded_huge_dead_keys, 1 },
+	{ test_bounded_shrinks, 1 },
+	{ test_bounded_dirty_only_deletes, 1 },
+	{ test_churn, 1 },
+	{ test_bounded_random, 3 },
+	{ test_held_trigger_margin, 1 },
+	{ test_dead_trigger_margin, 1 })

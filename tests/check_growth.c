@@ -54,13 +54,6 @@ START_TEST(test_reserved_stats_zero)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_reserved_options_refused, 1 },
-		{ test_reserved_stats_zero, 1 },
-	};
-
-	return SUITE_OF("growth", "reserved", 0, tests);
-}
+SUITE("growth", "reserved", 0,
+	{ test_reserved_options_refused, 1 },
+	{ test_reserved_stats_zero, 1 })

@@ -734,24 +734,17 @@ START_TEST(test_edges)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_every_key_once, 2 },
-		{ test_delete_current, 2 },
-		{ test_delete_others, 2 },
-		{ test_store_in_body, 2 },
-		{ test_clear_in_body, 2 },
-		{ test_clear_beside, 2 },
-		{ test_churn, 2 },
-		{ test_break_then_end, 2 },
-		{ test_nesting, 1 },
-		{ test_loop_in_range, 1 },
-		{ test_key_valid_after_delete, 2 },
-		{ test_key_valid_after_clear, 2 },
-		{ test_edges, 1 },
-	};
-
-	return SUITE_OF("iter", "iterators", 120, tests);
-}
+SUITE("iter", "iterators", 120,
+	{ test_every_key_once, 2 },
+	{ test_delete_current, 2 },
+	{ test_delete_others, 2 },
+	{ test_store_in_body, 2 },
+	{ test_clear_in_body, 2 },
+	{ test_clear_beside, 2 },
+	{ test_churn, 2 },
+	{ test_break_then_end, 2 },
+	{ test_nesting, 1 },
+	{ test_loop_in_range, 1 },
+	{ test_key_valid_after_delete, 2 },
+	{ test_key_valid_after_clear, 2 },
+	{ test_edges, 1 })

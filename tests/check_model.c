@@ -147,13 +147,6 @@ START_TEST(test_random_sequences)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		/* 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC */
-		{ test_random_sequences, 2 },
-	};
-
-	return SUITE_OF("model", "random sequences against a reference map", 120, tests);
-}
+SUITE("model", "random sequences against a reference map", 120,
+	/* 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC */
+	{ test_random_sequences, 2 })

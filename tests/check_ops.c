@@ -1075,34 +1075,27 @@ START_TEST(test_maps_hash_differently)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_state_matrix, NSTATES * NOPS },
-		{ test_promotion_points, 1 },
-		{ test_load_and_delete_dirty_only, 1 },
-		{ test_clear_resets_misses, 2 },
-		{ test_promotion_timing, 2 * NPIN },
-		{ test_compaction_resets_misses, 1 },
-		{ test_null_values, 2 },
-		{ test_keys, 2 },
-		{ test_many_keys, 2 },
-		{ test_bad_arguments, 1 },
-		{ test_create_errors, 1 },
-		{ test_range_stops, 1 },
-		{ test_range_first_key_churn, 1 },
-		{ test_range_nested_everything, 2 },
-		{ test_range_clears, 2 },
-		{ test_clear, 2 },
-		{ test_go_range_nested_call, 2 },
-		{ test_go_cas_non_existing_key, 1 },
-		{ test_go_range_no_allocations, 2 },
-		{ test_go_delete_and_clear, 1 },
-		{ test_go_issue_40999, 2 },
-		{ test_hash_short_path, 1 },
-		{ test_maps_hash_differently, 1 },
-	};
-
-	return SUITE_OF("ops", "single-threaded", 60, tests);
-}
+SUITE("ops", "single-threaded", 60,
+	{ test_state_matrix, NSTATES * NOPS },
+	{ test_promotion_points, 1 },
+	{ test_load_and_delete_dirty_only, 1 },
+	{ test_clear_resets_misses, 2 },
+	{ test_promotion_timing, 2 * NPIN },
+	{ test_compaction_resets_misses, 1 },
+	{ test_null_values, 2 },
+	{ test_keys, 2 },
+	{ test_many_keys, 2 },
+	{ test_bad_arguments, 1 },
+	{ test_create_errors, 1 },
+	{ test_range_stops, 1 },
+	{ test_range_first_key_churn, 1 },
+	{ test_range_nested_everything, 2 },
+	{ test_range_clears, 2 },
+	{ test_clear, 2 },
+	{ test_go_range_nested_call, 2 },
+	{ test_go_cas_non_existing_key, 1 },
+	{ test_go_range_no_allocations, 2 },
+	{ test_go_delete_and_clear, 1 },
+	{ test_go_issue_40999, 2 },
+	{ test_hash_short_path, 1 },
+	{ test_maps_hash_differently, 1 })

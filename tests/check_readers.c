@@ -310,16 +310,9 @@ START_TEST(test_barrier_runs_backlog)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_first_call_needs_no_memory, 1 },
-		{ test_thread_burst_costs_nothing_later, 1 },
-		{ test_garbage_outlives_its_thread, 1 },
-		{ test_defer_waits_for_sections, 1 },
-		{ test_barrier_runs_backlog, 1 },
-	};
-
-	return SUITE_OF("readers", "reader records", 120, tests);
-}
+SUITE("readers", "reader records", 120,
+	{ test_first_call_needs_no_memory, 1 },
+	{ test_thread_burst_costs_nothing_later, 1 },
+	{ test_garbage_outlives_its_thread, 1 },
+	{ test_defer_waits_for_sections, 1 },
+	{ test_barrier_runs_backlog, 1 })

@@ -680,20 +680,13 @@ START_TEST(test_grace_period_holds_entry)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		/* Loop index 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC. */
-		{ test_load_or_store_single_winner, 2 },
-		{ test_read_your_writes_under_churn, 2 },
-		{ test_go_concurrent_range, 2 },
-		{ test_go_concurrent_clear, 2 },
-		{ test_happens_before, 2 },
-		{ test_thread_exit, 2 },
-		{ test_reads_free_garbage, 2 },
-		{ test_grace_period_holds_entry, NGRACE },
-	};
-
-	return SUITE_OF("threads", "concurrent", 60, tests);
-}
+SUITE("threads", "concurrent", 60,
+	/* Loop index 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC. */
+	{ test_load_or_store_single_winner, 2 },
+	{ test_read_your_writes_under_churn, 2 },
+	{ test_go_concurrent_range, 2 },
+	{ test_go_concurrent_clear, 2 },
+	{ test_happens_before, 2 },
+	{ test_thread_exit, 2 },
+	{ test_reads_free_garbage, 2 },
+	{ test_grace_period_holds_entry, NGRACE })

@@ -448,17 +448,10 @@ START_TEST(test_enomem)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_lockstep, 4 },
-		{ test_einval, 1 },
-		{ test_values_round_trip, 1 },
-		{ test_struct_keys, 1 },
-		{ test_string_keys, 1 },
-		{ test_enomem, 1 },
-	};
-
-	return SUITE_OF("typed", "typed front-end", 120, tests);
-}
+SUITE("typed", "typed front-end", 120,
+	{ test_lockstep, 4 },
+	{ test_einval, 1 },
+	{ test_values_round_trip, 1 },
+	{ test_struct_keys, 1 },
+	{ test_string_keys, 1 },
+	{ test_enomem, 1 })

@@ -692,20 +692,13 @@ START_TEST(test_threads)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_model_releasing, 2 },
-		{ test_model_retaining, 2 },
-		{ test_create_needs_release, 1 },
-		{ test_same_pointer, 1 },
-		{ test_memory, 1 },
-		{ test_release_waits_for_sections, 1 },
-		{ test_leaver_exits, 1 },
-		{ test_release_reenters, 2 },
-		{ test_threads, 4 },
-	};
-
-	return SUITE_OF("values", "values", 120, tests);
-}
+SUITE("values", "values", 120,
+	{ test_model_releasing, 2 },
+	{ test_model_retaining, 2 },
+	{ test_create_needs_release, 1 },
+	{ test_same_pointer, 1 },
+	{ test_memory, 1 },
+	{ test_release_waits_for_sections, 1 },
+	{ test_leaver_exits, 1 },
+	{ test_release_reenters, 2 },
+	{ test_threads, 4 })

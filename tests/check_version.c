@@ -46,13 +46,6 @@ START_TEST(test_struct_sizes)
 }
 END_TEST
 
-Suite *
-suite(void)
-{
-	const struct test_row tests[] = {
-		{ test_version_agrees, 1 },
-		{ test_struct_sizes, 1 },
-	};
-
-	return SUITE_OF("version", "version", 0, tests);
-}
+SUITE("version", "version", 0,
+	{ test_version_agrees, 1 },
+	{ test_struct_sizes, 1 })

@@ -134,8 +134,22 @@ struct test_row {
  * timeout seconds each (0: Check's default, CK_DEFAULT_TIMEOUT). */
 Suite *suite_of(const char *name, const char *tcase, int timeout,
     const struct test_row *rows, size_t nrows);
-#define SUITE_OF(name, tcase, timeout, rows) \
-	suite_of(name, tcase, timeout, rows, sizeof(rows) / sizeof((rows)[0]))
+
+/*
+ * Defines the suite() below from its rows, struct test_row initializers:
+ *   SUITE("ops", "single-threaded", 60, { test_a, 1 }, { test_b, 2 })
+ * A macro, not a table at file scope, because a test's TTest pointer is a
+ * variable, which no static initializer may read.
+ */
+#define SUITE(name, tcase, timeout, ...)                                \
+Suite *                                                                 \
+suite(void)                                                             \
+{                                                                       \
+	const struct test_row rows_[] = { __VA_ARGS__ };                \
+                                                                        \
+	return suite_of(name, tcase, timeout, rows_,                    \
+	    sizeof(rows_) / sizeof(rows_[0]));                          \
+}
 
 /* Each check_*.c defines its suite; testutil.c's main runs it. */
 Suite *suite(void);
