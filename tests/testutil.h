@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * testutil.h - what the Check suites share: an allocator that counts and
- * can fail on demand, a reference map to compare with, and the library's
- * internal self-check.
+ * can fail on demand, a reference map to compare with, the library's
+ * internal self-check, small fills and callbacks, and SUITE, which builds
+ * a suite from its table of tests.
  */
 #ifndef SYNCMAP_TESTUTIL_H
 #define SYNCMAP_TESTUTIL_H
@@ -38,7 +39,8 @@ void counting_init(struct counting *c);
 void counting_fail_in(struct counting *c, long n);
 size_t counting_outstanding(struct counting *c);
 
-/* A macro, so that a leak is reported at the test's line. */
+/* Destroys m, then asserts that c has nothing outstanding; a macro, so
+ * that a leak is reported at the test's line. */
 #define DESTROY_ALL_FREED(m, c) do {                            \
 	syncmap_destroy(m);                                     \
 	ck_assert_uint_eq(counting_outstanding(c), 0);          \
