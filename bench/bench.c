@@ -471,15 +471,6 @@ runs(const struct impl *im, const struct benchmark *bench, long threads)
 
 /* ---- testing.B.RunParallel ----------------------------------------------- */
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 struct run {
 	const struct benchmark *bench;
 	struct bm bm;
@@ -528,9 +519,9 @@ run_once(const struct benchmark *bench, const struct impl *im, long threads, lon
 		if (pthread_create(&tid[t], NULL, worker, &r) != 0)
 			fatal("cannot create a thread");
 	pthread_barrier_wait(&r.start);
-	t0 = now();
+	t0 = bench_clock(CLOCK_MONOTONIC);
 	pthread_barrier_wait(&r.stop);
-	t1 = now();
+	t1 = bench_clock(CLOCK_MONOTONIC);
 	for (t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
 	pthread_barrier_destroy(&r.start);

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "keys.h"
 
@@ -103,6 +104,10 @@ impl_delete(const struct impl *im, void *m, const void *k, size_t kl)
 void *bench_xmalloc(size_t n);
 void *bench_xrealloc(void *p, size_t n);
 void *bench_xaligned(size_t align, size_t n);
+
+/* Seconds on clock id: CLOCK_MONOTONIC for wall time, a thread's CPU
+ * clock for the time it ran. */
+double bench_clock(clockid_t id);
 
 extern const struct impl impl_classic, impl_bounded, impl_released, impl_floor;
 extern const struct impl impl_typed;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * util.c - what every peer shares: the hash seed and allocation that
- * cannot fail.
+ * util.c - what every peer and benchmark shares: the hash seed, allocation
+ * that cannot fail, and the clocks.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "bench.h"
 
@@ -44,4 +45,13 @@ bench_xaligned(size_t align, size_t n)
 	void *p = NULL;
 
 	return must(posix_memalign(&p, align, n) == 0 ? p : NULL);
+}
+
+double
+bench_clock(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

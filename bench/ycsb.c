@@ -293,21 +293,6 @@ replay(struct cell *c, const uint64_t *s)
 	return ops;
 }
 
-static double
-clock_now(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double
-cpu_now(void)
-{
-	return clock_now(CLOCK_THREAD_CPUTIME_ID);
-}
-
 static void *
 worker(void *arg)
 {
@@ -319,9 +304,9 @@ worker(void *arg)
 
 	impl_thread(c->im, true);
 	pthread_barrier_wait(&c->start);
-	t0 = cpu_now();
+	t0 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 	ops = replay(c, c->streams[id]);
-	atomic_fetch_add(&c->cpu_ns, (long)((cpu_now() - t0) * 1e9));
+	atomic_fetch_add(&c->cpu_ns, (long)((bench_clock(CLOCK_THREAD_CPUTIME_ID) - t0) * 1e9));
 	atomic_fetch_add(&c->ops, ops);
 	pthread_barrier_wait(&c->done);
 	impl_thread(c->im, false);
@@ -351,11 +336,11 @@ run(const struct impl *im, void *m, const struct workload *w, struct window *win
 		if (pthread_create(&tid[t], NULL, worker, &c) != 0)
 			fatal("cannot create a thread");
 	pthread_barrier_wait(&c.start);
-	t0 = clock_now(CLOCK_MONOTONIC);
+	t0 = bench_clock(CLOCK_MONOTONIC);
 	nanosleep(&nap, NULL);
 	atomic_store_explicit(&c.stop, true, memory_order_relaxed);
 	pthread_barrier_wait(&c.done);
-	t1 = clock_now(CLOCK_MONOTONIC);
+	t1 = bench_clock(CLOCK_MONOTONIC);
 	for (t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
 	pthread_barrier_destroy(&c.start);
