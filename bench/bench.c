@@ -870,7 +870,8 @@ usage(FILE *f)
 	    "  --verify  check every implementation against a plain map, then a\n"
 	    "            LoadOrStore race between threads, instead of timing\n"
 	    "  -l  list benchmarks and implementations\n"
-	    "       syncmap-bench ycsb -h: the YCSB-like workloads instead\n", f);
+	    "       syncmap-bench ycsb -h: the YCSB-like workloads instead\n"
+	    "       syncmap-bench pause -h: the longest Stores instead\n", f);
 	if (f == stdout) {
 		fputs("\nbenchmarks:", f);
 		for (i = 0; i < NBENCH; i++)
@@ -941,6 +942,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "ycsb") == 0)
 		return ycsb_main(argc - 1, argv + 1, impls, NIMPLS);
+	if (argc > 1 && strcmp(argv[1], "pause") == 0)
+		return pause_main(argc - 1, argv + 1, impls, NIMPLS);
 	while ((c = getopt_long(argc, argv, "b:i:t:T:r:k:vlh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': pattern = optarg; break;

@@ -125,13 +125,14 @@ extern const struct impl impl_michael, impl_feldman;
 extern const struct impl impl_cuckoo;
 #endif
 
-/* bench.c's, for the YCSB-like workloads (ycsb.c). */
+/* bench.c's, for the YCSB-like workloads (ycsb.c) and the pauses (pause.c). */
 void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 double heap_bytes(void);
 int cmp_double(const void *a, const void *b);       /* qsort order */
 int parse_threads(const char *s, long *out, int max);
 bool listed(const char *list, const char *name);
 int ycsb_main(int argc, char **argv, const struct impl *const *impls, size_t nimpls);
+int pause_main(int argc, char **argv, const struct impl *const *impls, size_t nimpls);
 #ifdef HAVE_URCU
 extern const struct impl impl_urcu;
 #endif
