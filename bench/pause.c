@@ -30,7 +30,12 @@
  * kernel time included: the page faults of a new table count) and by the
  * wall clock (what the caller waited, time descheduled or blocked on a
  * lock included), both read around the call; the mix's throughput
- * includes those clock reads.
+ * includes those clock reads.  On a machine whose cores are busy the
+ * second thread of `first` may get no core while the timed Store runs:
+ * its row then shows no Stores meanwhile rather than a guess.
+ *
+ * At 10^7 keys each map holds about 1 GiB and takes a minute or more
+ * (filling it and the promotions' Loads), one map at a time.
  *
  * Output rows, tab-separated (times in microseconds):
  *   impl policy size scenario threads stores  max_cpu p99.9_cpu p99_cpu
