@@ -14,7 +14,9 @@
  *           after a fresh promotion.  A second thread stores new keys
  *           meanwhile: it starts a few microseconds after the timed Store
  *           (so that the timed one is the first), and its longest Store
- *           until the timed one returns is how long it was blocked.
+ *           until the timed one returns is how long it was blocked (the
+ *           Stores it completes meanwhile may come after the mutex was
+ *           released, while the timed call has yet to return).
  *   mix     10% Stores of new keys, 90% Loads that hit (uniform over the
  *           preloaded keys and the thread's own new ones, so that Loads of
  *           keys only dirty has count misses, and Go's rule promotes and

@@ -73,6 +73,7 @@ END {
 }' "$rows"
 if [ -n "$churn" ]; then
 	printf '\n#### Churn (a sliding window: each new key deletes the oldest), classic against bounded\n\n'
+	printf 'The classic column is its ns/op over bounded'"'"'s: below 1, classic is faster.\n\n'
 	"$src/bench/ycsb.sh" -R "$churn"
 fi
 } > "$out/pause.md"
