@@ -19,6 +19,23 @@
  * quiescent.  NULL, or what is wrong. */
 HIDDEN const char *syncmap__verify(syncmap_t *m);
 
+/* Sets the units one slice of work in slices may do (map.h) and returns
+ * what it was; tests make it small to stop in each state in between, or
+ * SIZE_MAX to have the work done at once. */
+HIDDEN size_t syncmap__set_slice(syncmap_t *m, size_t units);
+
+/* What work in slices is under way now: SYNCMAP_WORK_* bits. */
+#define SYNCMAP_WORK_COPY 1u     /* read being copied into dirty */
+#define SYNCMAP_WORK_MOVE 2u     /* dirty's old table moving into t */
+#define SYNCMAP_WORK_ZERO 4u     /* dirty's next table being zeroed */
+#define SYNCMAP_WORK_STALE 8u    /* the stale scan after a promotion */
+#define SYNCMAP_WORK_COMPACT 16u /* a compaction waiting for its promotion */
+HIDDEN unsigned int syncmap__work_state(syncmap_t *m);
+
+/* Times a growth of dirty had to finish at once under a slice budget,
+ * which the rates of table.c rule out while the allocator gives. */
+HIDDEN uint64_t syncmap__stalls(syncmap_t *m);
+
 /* The hash the map gives a key: for the tests of per-map seeding. */
 HIDDEN uint64_t syncmap__hash_of(syncmap_t *m, const void *key, size_t klen);
 

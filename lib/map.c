@@ -17,22 +17,50 @@
  * memory bound's allowance covers (a table of 4096 slots: 64 KiB). */
 #define BOUNDED_HINT_MAX 3072
 
+static void
+each_expunged(struct syncmap *m, const struct table *t, size_t from,
+              size_t to, void (*fn)(struct syncmap *, struct entry *))
+{
+	struct entry *e;
+
+	for (; from < to; from++)
+		if ((e = t->slots[from].e) != NULL &&
+		    atomic_load_explicit(&e->p, memory_order_relaxed) == EXPUNGED)
+			fn(m, e);
+}
+
+static void
+each_of(struct syncmap *m, const struct table *t, size_t from,
+        void (*fn)(struct syncmap *, struct entry *))
+{
+	const struct slot *s;
+
+	while ((s = table_next(t, &from)) != NULL)
+		fn(m, s->e);
+}
+
+/*
+ * The stale table's expunged entries come first, before fn can expunge
+ * any other (stale_scan in syncmap.c says why).  Then read's: with a
+ * dirty table, those it expunged (I2) in the part already copied, and all
+ * of the part still to copy; then dirty's, in t and in old.
+ */
 void
 syncmap__each_entry(struct syncmap *m, struct table *r,
                     void (*fn)(struct syncmap *, struct entry *))
 {
-	const struct slot *s;
-	size_t pos = 0;
-
-	if (m->dirty != NULL) {
-		while (m->expunged > 0 && (s = table_next(r, &pos)) != NULL)
-			if (atomic_load_explicit(&s->e->p, memory_order_relaxed) == EXPUNGED)
-				fn(m, s->e);
-		r = m->dirty;
-		pos = 0;
+	if (m->stale != NULL && m->stale_left > 0)
+		each_expunged(m, m->stale, m->stale_pos, m->stale->mask + 1, fn);
+	if (m->dirty.t == NULL) {
+		each_of(m, r, 0, fn);
+		return;
 	}
-	while ((s = table_next(r, &pos)) != NULL)
-		fn(m, s->e);
+	each_expunged(m, r, 0, m->copying ? m->copy_pos : r->mask + 1, fn);
+	if (m->copying)
+		each_of(m, r, m->copy_pos, fn);
+	each_of(m, m->dirty.t, 0, fn);
+	if (m->dirty.old != NULL)
+		each_of(m, m->dirty.old, 0, fn);
 }
 
 /* ---- the mutex and housekeeping --------------------------------------- */
@@ -125,9 +153,9 @@ syncmap__unlock(struct syncmap *m)
 #define OFFER_CALLS 64
 
 /*
- * A map only read from must still free its garbage and retry a compaction
- * put off (rule 6c), and deferred functions must run: every 64th call of a
- * thread offers, if the mutex is free, to do both.  And garbage over its
+ * A map only read from must still free its garbage and go on with its
+ * work in slices (rule 6c), and deferred functions must run: every 64th
+ * call of a thread offers, if the mutex is free, to do both.  And garbage over its
  * share goes now (rule 6d).  Either way after the call's section has
  * closed, through the trylock, so that a lookup never waits for the mutex
  * (its holder checks again at its own unlock); with the section closed a
@@ -136,7 +164,7 @@ syncmap__unlock(struct syncmap *m)
 void
 syncmap__leave_slow(struct syncmap *m, struct reader *rec, bool tick)
 {
-	bool offer = tick && (has_garbage(m) || bounded_put_off(m));
+	bool offer = tick && (has_garbage(m) || bounded_has_work(m));
 
 	if ((offer || atomic_load_explicit(&m->poll_wanted, memory_order_relaxed)) &&
 	    pthread_mutex_trylock(&m->mu) == 0) {
@@ -289,12 +317,17 @@ syncmap_create(const struct syncmap_options *opts)
 	atomic_init(&m->live, 0);
 	atomic_init(&m->live_weight, 0);
 	atomic_init(&m->entries, 0);
-	atomic_init(&m->retry_dead, 0);
+	atomic_init(&m->compacting, false);
+	atomic_init(&m->put_off, false);
+	atomic_init(&m->work, 0);
+	atomic_init(&m->passing_bytes, 0);
+	atomic_init(&m->passing_dead, 0);
 	atomic_init(&m->poll_wanted, false);
 	m->policy = opts->policy;
 	m->hint = opts->capacity_hint;
 	if (m->policy == SYNCMAP_BOUNDED && m->hint > BOUNDED_HINT_MAX)
 		m->hint = BOUNDED_HINT_MAX;
+	m->slice = SYNCMAP_SLICE;
 	m->seed = syncmap__hash_seed();
 	syncmap__reclaim_init(&m->gc, &m->mem);
 	return m;
@@ -322,8 +355,9 @@ syncmap_destroy(syncmap_t *m)
 	registry_remove(m);
 	syncmap__each_entry(m, table_of(load_read(m)), free_entry);
 	syncmap__table_free(&m->mem, table_of(load_read(m)));
-	if (m->dirty != NULL)
-		syncmap__table_free(&m->mem, m->dirty);
+	if (m->stale != NULL)
+		syncmap__table_free(&m->mem, m->stale);
+	syncmap__dirty_free(&m->dirty, &m->mem);
 	syncmap__reclaim_fini(&m->gc);
 	if (m->vals != NULL) {
 		/* Every value of m has left (all of it before this call):
@@ -359,9 +393,9 @@ syncmap_stats(syncmap_t *m, struct syncmap_stats *out)
 	live = live < entries ? live : entries;
 	out->live = live;
 	out->read_slots = table_of(load_read(m))->count;
-	out->dirty_slots = m->dirty != NULL ? m->dirty->count : 0;
+	out->dirty_slots = m->dirty.t != NULL ? dirty_count(&m->dirty) : 0;
 	out->dead_entries = entries > live ? entries - live : 0;
-	out->expunged = m->expunged;
+	out->expunged = m->expunged + m->stale_left;
 	out->bytes = atomic_load_explicit(&m->mem.bytes, memory_order_relaxed);
 	out->pending_bytes = atomic_load_explicit(&m->mem.pending,
 	    memory_order_relaxed);

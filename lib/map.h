@@ -31,6 +31,21 @@
 /* The low bit of the read word: Go's readOnly.amended. */
 #define AMENDED ((uintptr_t)1)
 
+/* What one slice of the work may do under SYNCMAP_BOUNDED, in the units
+ * of syncmap.c (a slot looked at 1, an entry 4 more): at most 64 entries,
+ * some 20 us of cache misses at 10^7 keys (docs/design.md). */
+#define SYNCMAP_SLICE 256
+/* Under a slice budget a new dirty table starts with room for no more
+ * than this many entries (a table of 1,024 slots, 16 KiB to zero) and
+ * grows by slices as the copy fills it. */
+#define FIRST_DIRTY 768
+
+/* m->work: work in slices is left, so calls offer slices; and it is a
+ * compaction or the stale scan after one, which every counted delete or
+ * revival drives (docs/design.md says why). */
+#define WORK_LEFT 1u
+#define WORK_PACED 2u
+
 struct syncmap {
 	/* Read by every call; nothing written often shares its line. */
 	_Alignas(CACHELINE) _Atomic uintptr_t read;
@@ -56,20 +71,48 @@ struct syncmap {
 	_Alignas(CACHELINE) _Atomic ptrdiff_t live;
 	_Atomic ptrdiff_t live_weight;
 
-	/* Guarded by mu, apart from entries (read without it by the bounded
-	 * rule, hence atomic). */
+	/* Guarded by mu, apart from the atomics, which the bounded rule
+	 * reads without it (relaxed, as the counters). */
 	_Alignas(CACHELINE) pthread_mutex_t mu;
-	struct table *dirty;       /* NULL: none; TABLE_EMPTY: empty (Clear) */
+	struct dirty dirty;        /* t NULL: none; TABLE_EMPTY: empty (Clear) */
 	size_t misses;             /* Go's m.misses: since the last promotion */
 	_Atomic size_t entries;
-	size_t expunged;
+	size_t expunged;           /* of read, not in dirty (I2) */
 	unsigned int lock_ops;
-	/* A compaction whose table could not be had is put off (bounded.c):
-	 * not due again before dead reaches retry_dead (read without the
-	 * mutex, hence atomic; relaxed, as the counters) or retry_calls more
-	 * calls have been counted; 0 when none is put off. */
-	_Atomic size_t retry_dead;
+	/*
+	 * Work in slices (docs/design.md, "Work in slices"); under
+	 * SYNCMAP_CLASSIC every piece is done at once and these stay idle.
+	 * While copying, read's slots from copy_pos on are still to be
+	 * copied into dirty.  stale is the read table the last promotion
+	 * replaced, whose stale_left expunged entries from stale_pos on no
+	 * table indexes any more: they are retired before the next copy may
+	 * expunge anything.  A promotion due while the copy was under way
+	 * waits for it (promotion_waits); a compaction promotes as soon as
+	 * it can.  slice is what one slice may do, in units of bounded.c.
+	 */
+	bool copying, promotion_waits;
+	size_t copy_pos;
+	struct table *stale;
+	size_t stale_pos, stale_left;
+	/* Bytes of read's expunged entries, and of what stale holds. */
+	size_t expunged_bytes, stale_bytes;
+	size_t slice;
+	/* An allocation the work needed failed (starved): the work and the
+	 * rule wait until retry_calls more calls have been counted (read
+	 * without the mutex as put_off), so that an allocator that keeps
+	 * failing sees one attempt per so many calls, not one per call. */
+	bool starved;
 	size_t retry_calls;
+	_Atomic bool put_off;
+	_Atomic bool compacting;
+	/* For the bounded rule without the mutex (relaxed, as the counters;
+	 * written at the end of each locked section): WORK_* bits; what the
+	 * stale table and dirty's growth hold for a while, which the rule
+	 * leaves out of what the map holds; the stale entries, which it
+	 * leaves out of the dead. */
+	_Atomic unsigned int work;
+	_Atomic size_t passing_bytes;
+	_Atomic size_t passing_dead;
 	CK_LIST_ENTRY(syncmap) fork_link;  /* the registry (map.c) */
 	struct mem mem;
 	struct reclaim gc;
@@ -121,14 +164,30 @@ counter_of(_Atomic ptrdiff_t *c)
 	return v > 0 ? (size_t)v : 0;
 }
 
+/* Dirty can become read: the copy and dirty's growth are done. */
+static inline bool
+promotion_ready(const struct syncmap *m)
+{
+	return m->dirty.t != NULL && !m->copying && m->dirty.old == NULL;
+}
+
 /* Publishes t as read (reclamation rule 4 of docs/design.md). */
 HIDDEN void syncmap__publish_read(struct syncmap *m, struct table *t,
                                   bool amended);
 /* An entry that no table indexes any more is retired (I4, rule 3). */
 HIDDEN void syncmap__retire_entry(struct syncmap *m, struct entry *e);
 HIDDEN void syncmap__retire_table(struct syncmap *m, struct table *t);
-/* Go: the promotion of dirty to read (missLocked's second half). */
+/* Go: the promotion of dirty to read (missLocked's second half).  Only
+ * when promotion_ready. */
 HIDDEN void syncmap__promote_locked(struct syncmap *m);
+/* Go's dirtyLocked begun: t, empty or TABLE_EMPTY, becomes dirty, and
+ * read is copied into it at once or, under a slice budget, by slices. */
+HIDDEN void syncmap__copy_start(struct syncmap *m, struct table *t);
+/* Does up to *budget units of the work in slices (the stale scan, the
+ * copy, dirty's growth, then a promotion that waits), taking from *budget
+ * what it did; true if work is left.  *budget is left as it was only if
+ * nothing could be done: dirty could not grow. */
+HIDDEN bool syncmap__work_locked(struct syncmap *m, size_t *budget);
 
 /* Calls fn once for each distinct entry that read table r and dirty index
  * (I2): with a dirty table, r's expunged entries and then dirty's;
@@ -160,17 +219,19 @@ syncmap__leave(struct syncmap *m, struct reader *rec)
 
 /* SYNCMAP_BOUNDED's hooks.  after_locked runs under the mutex at the end
  * of every locked section (calls = 1), and for a thread's every 64th call
- * if the map has chores (calls = 64: what it counts towards a retry of a
- * compaction put off); after_counted after a lock-free call changed the
- * live counters (it takes the mutex only when the rule asks for a
- * compaction).  put_off says whether a compaction waits for a retry. */
+ * if the map has work left (calls = 64: what it counts towards a retry);
+ * after_counted after a lock-free call changed the live counters (it
+ * takes the mutex only when the rule asks for a compaction, or one is
+ * under way).  has_work says whether work is left or waits for a retry. */
 HIDDEN void syncmap__bounded_after_locked(struct syncmap *m, size_t calls);
 HIDDEN void syncmap__bounded_after_counted(struct syncmap *m);
 
+/* Relaxed: a hint for the offers; the locked hook reads the state itself. */
 static inline bool
-bounded_put_off(struct syncmap *m)
+bounded_has_work(struct syncmap *m)
 {
-	return atomic_load_explicit(&m->retry_dead, memory_order_relaxed) != 0;
+	return atomic_load_explicit(&m->work, memory_order_relaxed) != 0 ||
+	    atomic_load_explicit(&m->put_off, memory_order_relaxed);
 }
 
 static inline void

@@ -78,85 +78,171 @@ orphan_locked(struct syncmap *m, struct entry *e)
 	syncmap__retire_entry(m, e);
 }
 
-/* ---- Go's locked helpers ---------------------------------------------- */
+/* ---- Go's locked helpers, whole or in slices --------------------------- */
+
+/* Units of work (docs/design.md, "Work in slices"): a slot looked at
+ * costs one, an entry it makes something of four more. */
+#define ENTRY_UNITS 4
+
+static void
+spend(size_t *budget, size_t units)
+{
+	*budget = *budget > units ? *budget - units : 0;
+}
+
+/*
+ * The rest of a promotion: the entries the old read had expunged are in
+ * no table any more (I2) and are retired, then the old table.  In slices
+ * (from the next slice on), this scan runs before the next copy may
+ * expunge anything: that copy expunges entries of the new read, which
+ * the old one holds too, and the scan would take them for its own.
+ */
+static void
+stale_scan(struct syncmap *m, size_t *budget)
+{
+	struct entry *e;
+
+	while (m->stale_left > 0 && *budget > 0) {
+		e = m->stale->slots[m->stale_pos++].e;
+		spend(budget, 1);
+		if (e != NULL &&
+		    atomic_load_explicit(&e->p, memory_order_relaxed) == EXPUNGED) {
+			m->stale_bytes -= entry_size(e->klen);
+			syncmap__retire_entry(m, e);
+			m->stale_left--;
+			spend(budget, ENTRY_UNITS);
+		}
+	}
+	if (m->stale != NULL && m->stale_left == 0) {
+		syncmap__retire_table(m, m->stale);
+		m->stale = NULL;
+		m->stale_bytes = 0;
+	}
+}
 
 /* Go: missLocked's promotion.  dirty becomes read as it is, with no copy;
- * read's expunged entries are in no table any more (I2) and are retired
- * with the old table. */
+ * read's expunged entries go by stale_scan, at once without a budget. */
 void
 syncmap__promote_locked(struct syncmap *m)
 {
-	struct table *old = table_of(load_read(m));
-	const struct slot *s;
-	size_t pos = 0;
+	size_t all = SIZE_MAX;
 
-	SYNCMAP_PROBE_PROMOTE(m, m->dirty->count);
-	syncmap__publish_read(m, m->dirty, false);
-	m->dirty = NULL;
+	SYNCMAP_PROBE_PROMOTE(m, m->dirty.t->count);
+	m->stale = table_of(load_read(m));
+	m->stale_pos = 0;
+	m->stale_left = m->expunged;
+	m->stale_bytes = m->expunged_bytes + table_size(m->stale);
+	m->expunged = 0;
+	m->expunged_bytes = 0;
+	syncmap__publish_read(m, m->dirty.t, false);
+	m->dirty.t = NULL;
+	syncmap__dirty_free(&m->dirty, &m->mem);
 	m->misses = 0;
+	m->promotion_waits = false;
 	m->n_promotions++;
-	while (m->expunged > 0 && (s = table_next(old, &pos)) != NULL) {
-		if (atomic_load_explicit(&s->e->p, memory_order_relaxed) == EXPUNGED) {
-			syncmap__retire_entry(m, s->e);
-			m->expunged--;
-		}
-	}
-	syncmap__retire_table(m, old);
+	if (!m->dirty.sliced)
+		stale_scan(m, &all);
 }
 
 /* Go: missLocked.  A lookup had to take the mutex; once the misses have
- * paid for copying dirty (as many as its entries), promote it. */
+ * paid for copying dirty (as many as its entries), promote it.  While the
+ * copy is under way the promotion waits for the slice that finishes it:
+ * with two entries or more copied per locked call (a slice copies far
+ * more), that is before misses reach len(dirty) unless most of read was
+ * dead and left out. */
 static void
 miss_locked(struct syncmap *m)
 {
+	size_t count = dirty_count(&m->dirty);
+
 	m->n_misses++;
 	m->misses++;
-	SYNCMAP_PROBE_MISS(m, m->misses, m->dirty->count);
-	if (m->misses < m->dirty->count)
+	SYNCMAP_PROBE_MISS(m, m->misses, count);
+	if (m->misses < count)
 		return;
-	syncmap__promote_locked(m);
+	if (promotion_ready(m))
+		syncmap__promote_locked(m);
+	else
+		m->promotion_waits = true;
 }
 
-/* Go: dirtyLocked, given the new table.  The first new key after a
- * promotion copies read into dirty, O(len(read)); deleted entries are
- * expunged on the way and left out, which is what lets them go at the
- * next promotion. */
+/* Go: dirtyLocked, a slice at a time: read's slots from copy_pos on go
+ * into dirty, and deleted entries are expunged on the way and left out,
+ * which is what lets them go at the next promotion.  If dirty cannot grow,
+ * the copy stops where it is, for a later slice to go on. */
 static void
-dirty_copy_locked(struct syncmap *m, struct table *t)
+copy_slice(struct syncmap *m, size_t *budget)
 {
 	struct table *r = table_of(load_read(m));
 	const struct slot *s;
-	size_t pos = 0;
 
-	while ((s = table_next(r, &pos)) != NULL) {
-		if (entry_try_expunge_locked(s->e))
+	for (; m->copy_pos <= r->mask && *budget > 0; m->copy_pos++) {
+		s = &r->slots[m->copy_pos];
+		if (s->e == NULL) {
+			spend(budget, 1);
+			continue;
+		}
+		if (entry_try_expunge_locked(s->e)) {
 			m->expunged++;
-		else
-			syncmap__table_insert(t, s->hash, s->e);
+			m->expunged_bytes += entry_size(s->e->klen);
+		} else {
+			if (syncmap__dirty_reserve(&m->dirty, &m->mem) != 0) {
+				m->starved = true;
+				return;
+			}
+			syncmap__dirty_insert(&m->dirty, &m->mem, s->hash, s->e);
+		}
+		spend(budget, 1 + ENTRY_UNITS);
 	}
-	m->dirty = t;
-	m->n_copies++;
-	SYNCMAP_PROBE_DIRTY_COPY(m, t->count);
+	if (m->copy_pos > r->mask) {
+		m->copying = false;
+		SYNCMAP_PROBE_DIRTY_COPY(m, dirty_count(&m->dirty));
+	}
 }
 
-/* Makes room in dirty for one more entry.  dirty is private to the mutex,
- * so the old array is freed at once. */
-static int
-dirty_reserve_locked(struct syncmap *m)
+void
+syncmap__copy_start(struct syncmap *m, struct table *t)
 {
-	struct table *t;
-	const struct slot *s;
-	size_t pos = 0;
+	size_t all = SIZE_MAX;
 
-	if (table_has_room(m->dirty))
-		return 0;
-	t = syncmap__table_new(&m->mem, m->dirty->count + 1);
-	if (t == NULL)
-		return m->mem.error;
-	while ((s = table_next(m->dirty, &pos)) != NULL)
-		syncmap__table_insert(t, s->hash, s->e);
-	syncmap__table_free(&m->mem, m->dirty);
-	m->dirty = t;
+	syncmap__dirty_init(&m->dirty, t, m->policy == SYNCMAP_BOUNDED);
+	m->copying = true;
+	m->copy_pos = 0;
+	m->n_copies++;
+	if (!m->dirty.sliced)
+		copy_slice(m, &all);
+}
+
+bool
+syncmap__work_locked(struct syncmap *m, size_t *budget)
+{
+	stale_scan(m, budget);
+	if (m->stale == NULL && m->copying)
+		copy_slice(m, budget);
+	if (m->dirty.t != NULL && !m->copying && m->dirty.old != NULL &&
+	    *budget > 0) {
+		syncmap__dirty_settle(&m->dirty, &m->mem, *budget);
+		*budget = 0;
+	}
+	if (promotion_ready(m) && (m->promotion_waits ||
+	    atomic_load_explicit(&m->compacting, memory_order_relaxed))) {
+		syncmap__promote_locked(m);
+		/* Relaxed: written under the mutex held here. */
+		atomic_store_explicit(&m->compacting, false, memory_order_relaxed);
+		stale_scan(m, budget);
+	}
+	return m->copying || m->stale != NULL || m->dirty.old != NULL;
+}
+
+/* Makes room in dirty for one more entry and puts e there. */
+static int
+dirty_add_locked(struct syncmap *m, uint64_t h, struct entry *e)
+{
+	int rc;
+
+	if ((rc = syncmap__dirty_reserve(&m->dirty, &m->mem)) != 0)
+		return rc;
+	syncmap__dirty_insert(&m->dirty, &m->mem, h, e);
 	return 0;
 }
 
@@ -170,46 +256,50 @@ unexpunge_locked(struct syncmap *m, struct entry *e, uint64_t h)
 
 	if (atomic_load_explicit(&e->p, memory_order_relaxed) != EXPUNGED)
 		return 0;
-	if ((rc = dirty_reserve_locked(m)) != 0)
+	if ((rc = dirty_add_locked(m, h, e)) != 0)
 		return rc;
 	entry_unexpunge_locked(e);
 	m->expunged--;
-	syncmap__table_insert(m->dirty, h, e);
+	m->expunged_bytes -= entry_size(e->klen);
 	return 0;
 }
 
 /* Go: the new-key branch of Swap and LoadOrStore: "if !read.amended {
  * m.dirtyLocked(); m.read.Store(amended) }; m.dirty[key] = newEntry(value)".
- * The entry and the dirty table are allocated before anything changes.
- * A capacity hint is only a hint: one the allocator refuses is dropped,
- * so that it cannot make every new key fail for good. */
+ * The entry and the dirty table are allocated before anything changes;
+ * the table has room for the new key, so the insert cannot fail after
+ * the copy has begun.  A capacity hint is only a hint: one the allocator
+ * refuses is dropped, so that it cannot make every new key fail for good. */
 static int
 add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
                size_t klen, void *raw)
 {
 	struct entry *e = syncmap__entry_new(&m->mem, key, klen, raw);
 	struct table *r = table_of(rw), *t = NULL;
+	size_t n = r->count + 1;
 	int rc;
 
 	if (e == NULL)
 		return m->mem.error;
-	if (m->dirty == NULL) {
+	if (m->dirty.t == NULL) {
+		if (m->policy == SYNCMAP_BOUNDED && n > FIRST_DIRTY)
+			n = FIRST_DIRTY;
 		if (r == TABLE_EMPTY && m->hint > 1 &&
 		    (t = syncmap__table_new(&m->mem, m->hint)) == NULL)
 			m->hint = 0;
-		if (t == NULL && (t = syncmap__table_new(&m->mem, r->count + 1)) == NULL) {
+		if (t == NULL && (t = syncmap__table_new(&m->mem, n)) == NULL) {
 			rc = m->mem.error;
 			syncmap__entry_free(&m->mem, e);
 			return rc;
 		}
-		dirty_copy_locked(m, t);
-	} else if ((rc = dirty_reserve_locked(m)) != 0) {
+		syncmap__copy_start(m, t);
+	}
+	if ((rc = dirty_add_locked(m, h, e)) != 0) {
 		syncmap__entry_free(&m->mem, e);
 		return rc;
 	}
 	if (!(rw & AMENDED))
 		syncmap__publish_read(m, r, true);
-	syncmap__table_insert(m->dirty, h, e);
 	atomic_fetch_add_explicit(&m->entries, 1, memory_order_relaxed);
 	count_revival(m, e);
 	return 0;
@@ -293,8 +383,8 @@ locate_locked(struct syncmap *m, struct lookup *l, enum miss miss, bool take)
 	/* Without AMENDED dirty has no key that read lacks (I2). */
 	if (!(l->rw & AMENDED))
 		return ABSENT;
-	l->e = take ? syncmap__table_remove(m->dirty, l->h, l->key, l->klen) :
-	    table_find(m->dirty, l->h, l->key, l->klen);
+	l->e = take ? syncmap__dirty_remove(&m->dirty, l->h, l->key, l->klen) :
+	    dirty_find(&m->dirty, l->h, l->key, l->klen);
 	if (miss == MISS_ALWAYS || (miss == MISS_IF_DIRTY && l->e != NULL))
 		miss_locked(m);
 	return l->e != NULL ? IN_DIRTY : ABSENT;
@@ -587,6 +677,24 @@ syncmap_range(syncmap_t *m, syncmap_range_fn fn, void *arg)
 	return rc;
 }
 
+/* Clear drops the work in slices with the tables it was for: the stale
+ * table's entries were retired with the others by each_entry. */
+static void
+drop_work_locked(struct syncmap *m)
+{
+	if (m->stale != NULL)
+		syncmap__retire_table(m, m->stale);
+	m->stale = NULL;
+	m->stale_left = 0;
+	m->stale_bytes = 0;
+	m->copying = false;
+	m->promotion_waits = false;
+	m->expunged = 0;
+	m->expunged_bytes = 0;
+	/* Relaxed: written under the mutex held here. */
+	atomic_store_explicit(&m->compacting, false, memory_order_relaxed);
+}
+
 /*
  * Go: Clear.  The empty read is published first, which is the instant
  * Clear takes effect; then every entry is orphaned (I4), so that a
@@ -625,12 +733,12 @@ syncmap_clear(syncmap_t *m)
 			atomic_store_explicit(&m->clears, clears + 1, memory_order_relaxed);
 			syncmap__publish_read(m, TABLE_EMPTY, false);
 			syncmap__each_entry(m, old, orphan_locked);
-			if (m->dirty != NULL) {
-				syncmap__table_free(&m->mem, m->dirty);
-				m->dirty = TABLE_EMPTY;
+			if (m->dirty.t != NULL) {
+				syncmap__dirty_free(&m->dirty, &m->mem);
+				m->dirty.t = TABLE_EMPTY;
 			}
 			syncmap__retire_table(m, old);
-			m->expunged = 0;
+			drop_work_locked(m);
 			/* Release: a walk that opens on the even count loads
 			 * a read table no older than this Clear's. */
 			atomic_store_explicit(&m->clears, clears + 2, memory_order_release);

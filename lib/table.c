@@ -114,3 +114,198 @@ syncmap__table_remove(struct table *t, uint64_t hash, const void *key,
 	t->count--;
 	return e;
 }
+
+/* ---- dirty: growing in slices (table.h) ------------------------------- */
+
+/* What each insert pays, in slots: enough, with room to spare, that next
+ * is zeroed between 5/8 and 3/4 load (2C slots over C/8 inserts needs
+ * 16) and old is gone before t is at 5/8 (C/2 slots over C/4 inserts
+ * needs 2). */
+#define ZERO_PER_INSERT 32
+#define MOVE_PER_INSERT 4
+
+void
+syncmap__dirty_init(struct dirty *d, struct table *t, bool sliced)
+{
+	d->t = t;
+	d->old = NULL;
+	d->next = NULL;
+	d->zeroed = 0;
+	d->sliced = sliced;
+	d->no_next = false;
+}
+
+void
+syncmap__dirty_free(struct dirty *d, struct mem *mem)
+{
+	if (d->t != NULL)
+		syncmap__table_free(mem, d->t);
+	if (d->old != NULL)
+		syncmap__table_free(mem, d->old);
+	if (d->next != NULL)
+		syncmap__table_free(mem, d->next);
+	syncmap__dirty_init(d, NULL, d->sliced);
+}
+
+/* Moves the cluster that starts at old's slot i into t; returns its
+ * length.  Each slot is emptied as it goes, so the cluster's keys are
+ * never in both tables when the mutex is let go. */
+static size_t
+move_cluster(struct dirty *d, size_t i)
+{
+	struct table *old = d->old;
+	struct slot *s;
+	size_t n = 0;
+
+	for (; (s = &old->slots[i & old->mask])->e != NULL; i++, n++) {
+		syncmap__table_insert(d->t, s->hash, s->e);
+		s->e = NULL;
+		s->hash = 0;
+		old->count--;
+	}
+	return n;
+}
+
+void
+syncmap__dirty_settle(struct dirty *d, struct mem *mem, size_t slots)
+{
+	size_t n;
+
+	while (d->old != NULL && slots > 0) {
+		if (d->old_left == 0) {
+			syncmap__table_free(mem, d->old);
+			d->old = NULL;
+			break;
+		}
+		n = move_cluster(d, d->old_pos) + 1;
+		n = n < d->old_left ? n : d->old_left;
+		d->old_pos += n;
+		d->old_left -= n;
+		slots = slots > n ? slots - n : 0;
+	}
+}
+
+/* next takes over as t, and t starts to move into it.  The move starts
+ * just after an empty slot (there is one: the load is at most 3/4), so
+ * that it always stands at the start of a cluster. */
+static void
+swap_in_next(struct dirty *d)
+{
+	size_t i = 0;
+
+	d->old = d->t;
+	d->t = d->next;
+	d->next = NULL;
+	d->zeroed = 0;
+	d->no_next = false;
+	while (d->old->slots[i].e != NULL)
+		i++;
+	d->old_pos = i + 1;
+	d->old_left = d->old->mask + 1;
+}
+
+/* A table of cap slots whose slots are not zeroed yet. */
+static struct table *
+table_unzeroed(struct mem *mem, size_t cap)
+{
+	struct table *t = mem_alloc(mem, size_of(cap));
+
+	if (t != NULL) {
+		memset(t, 0, offsetof(struct table, slots));
+		t->mask = cap - 1;
+	}
+	return t;
+}
+
+/* Zeroes up to n more slots of next; true once all are. */
+static bool
+zero_next(struct dirty *d, size_t n)
+{
+	size_t cap = d->next->mask + 1;
+
+	n = n < cap - d->zeroed ? n : cap - d->zeroed;
+	memset(&d->next->slots[d->zeroed], 0, n * sizeof(struct slot));
+	d->zeroed += n;
+	return d->zeroed == cap;
+}
+
+/* Growth at once: Go's, and the fallback of growth in slices when it is
+ * behind (which the rates above rule out unless an allocation failed). */
+static int
+grow_now(struct dirty *d, struct mem *mem)
+{
+	struct table *t;
+	size_t pos = 0;
+	const struct slot *s;
+
+	if (d->old != NULL || d->next != NULL)
+		d->stalls++;
+	syncmap__dirty_settle(d, mem, SIZE_MAX);
+	if (d->next != NULL && d->next->mask + 1 < capacity_for(d->t->count + 1)) {
+		syncmap__table_free(mem, d->next);
+		d->next = NULL;
+	}
+	if (d->next != NULL) {
+		zero_next(d, SIZE_MAX);
+		t = d->next;
+		d->next = NULL;
+		d->zeroed = 0;
+	} else if ((t = syncmap__table_new(mem, d->t->count + 1)) == NULL) {
+		return mem->error;
+	}
+	while ((s = table_next(d->t, &pos)) != NULL)
+		syncmap__table_insert(t, s->hash, s->e);
+	syncmap__table_free(mem, d->t);
+	d->t = t;
+	d->no_next = false;
+	return 0;
+}
+
+int
+syncmap__dirty_reserve(struct dirty *d, struct mem *mem)
+{
+	if ((dirty_count(d) + 1) * 4 <= (d->t->mask + 1) * 3)
+		return 0;
+	if (d->sliced && d->old == NULL && d->next != NULL &&
+	    d->zeroed == d->next->mask + 1) {
+		swap_in_next(d);
+		return 0;
+	}
+	return grow_now(d, mem);
+}
+
+void
+syncmap__dirty_insert(struct dirty *d, struct mem *mem, uint64_t hash,
+                      struct entry *e)
+{
+	size_t cap = d->t->mask + 1;
+
+	syncmap__table_insert(d->t, hash, e);
+	if (!d->sliced)
+		return;
+	if (d->old != NULL)
+		syncmap__dirty_settle(d, mem, MOVE_PER_INSERT);
+	else if (d->next == NULL && !d->no_next && dirty_count(d) * 8 >= cap * 5)
+		d->no_next = (d->next = table_unzeroed(mem, 2 * cap)) == NULL;
+	if (d->next != NULL)
+		zero_next(d, ZERO_PER_INSERT);
+}
+
+/* In t, or in what is left of old (table.h says why that stays valid). */
+struct entry *
+syncmap__dirty_remove(struct dirty *d, uint64_t hash, const void *key,
+                      size_t klen)
+{
+	struct entry *e = syncmap__table_remove(d->t, hash, key, klen);
+
+	if (e == NULL && d->old != NULL)
+		e = syncmap__table_remove(d->old, hash, key, klen);
+	return e;
+}
+
+size_t
+syncmap__dirty_growth_bytes(const struct dirty *d)
+{
+	return (d->old != NULL ? table_size(d->old) : 0) +
+	    (d->next != NULL ? table_size(d->next) : 0);
+}

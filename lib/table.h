@@ -147,6 +147,49 @@ table_next(const struct table *t, size_t *pos)
 	return NULL;
 }
 
+/*
+ * Go's m.dirty: a table that takes inserts and, under a slice budget
+ * (SYNCMAP_BOUNDED), grows without a pause, as Redis dict rehashes in
+ * steps.  Every insert pays for a little of the growth: from 5/8 load it
+ * zeroes 32 slots of next, a table twice t's size, so that next is ready
+ * before t reaches 3/4; then next becomes t, and the table it grew out
+ * of, old, moves into it one cluster (a run of occupied slots between two
+ * empty ones) at a time, at 4 slots per insert, which empties old long
+ * before t is at 5/8 again.  Moving whole clusters keeps old a valid
+ * linear-probing table meanwhile: a key's home slot and its slot lie in
+ * one cluster, so a lookup or a backward-shift removal in old never
+ * crosses into the part already moved, which is all empty.  Lookups look
+ * in t, then in old.  Without a budget (SYNCMAP_CLASSIC) t grows at once,
+ * as Go's map does, and old and next are never used.
+ */
+struct dirty {
+	struct table *t;          /* NULL: no dirty; TABLE_EMPTY: empty */
+	struct table *old;        /* moving into t, or NULL */
+	size_t old_pos;           /* old's next slot to move (mod its size) */
+	size_t old_left;          /* slots of old still to visit */
+	struct table *next;       /* being zeroed, or NULL */
+	size_t zeroed;            /* next's slots zeroed so far */
+	bool sliced;
+	bool no_next;             /* next could not be had at this size */
+	uint64_t stalls;          /* growths that had to finish at once */
+};
+
+static inline size_t
+dirty_count(const struct dirty *d)
+{
+	return d->t->count + (d->old != NULL ? d->old->count : 0);
+}
+
+static inline struct entry *
+dirty_find(const struct dirty *d, uint64_t hash, const void *key, size_t klen)
+{
+	struct entry *e = table_find(d->t, hash, key, klen);
+
+	if (e == NULL && d->old != NULL)
+		e = table_find(d->old, hash, key, klen);
+	return e;
+}
+
 /* A table with room for n entries (TABLE_EMPTY for 0), or NULL. */
 HIDDEN struct table *syncmap__table_new(struct mem *mem, size_t n);
 HIDDEN void syncmap__table_free(struct mem *mem, struct table *t);
@@ -159,5 +202,25 @@ HIDDEN struct entry *syncmap__table_remove(struct table *t, uint64_t hash,
                                            const void *key, size_t klen);
 /* Bytes a table with room for n entries takes, or 0 if it cannot exist. */
 HIDDEN size_t syncmap__table_bytes(size_t n);
+
+/* dirty becomes t (a table of its own, or TABLE_EMPTY), growing at once
+ * or in slices. */
+HIDDEN void syncmap__dirty_init(struct dirty *d, struct table *t, bool sliced);
+/* Frees every table of d, which becomes none. */
+HIDDEN void syncmap__dirty_free(struct dirty *d, struct mem *mem);
+/* Makes room for one more entry: 0, or the allocator's error. */
+HIDDEN int syncmap__dirty_reserve(struct dirty *d, struct mem *mem);
+/* Adds an entry whose key is absent, after a reserve; then pays for a
+ * little of the growth. */
+HIDDEN void syncmap__dirty_insert(struct dirty *d, struct mem *mem,
+                                  uint64_t hash, struct entry *e);
+HIDDEN struct entry *syncmap__dirty_remove(struct dirty *d, uint64_t hash,
+                                           const void *key, size_t klen);
+/* Moves up to about slots slots of old into t. */
+HIDDEN void syncmap__dirty_settle(struct dirty *d, struct mem *mem,
+                                  size_t slots);
+/* Bytes held by the tables of d other than t, which growth holds only
+ * for a while. */
+HIDDEN size_t syncmap__dirty_growth_bytes(const struct dirty *d);
 
 #endif /* SYNCMAP_TABLE_H */
