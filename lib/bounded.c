@@ -16,10 +16,12 @@
 
 /* dead <= max(live, DEAD_FLOOR) at quiescence (docs/design.md). */
 #define DEAD_FLOOR 64
-/* A read table of fewer slots is compacted in one go, which is a slice
- * too (at most some 770 entries: 25 us); a larger one by slices, begun at
- * 3/4 of the dead allowance. */
-#define SMALL_READ 1024
+/* A read table of fewer than SMALL_READ slots per unit of the slice is
+ * compacted in one go, which costs about a slice too (at the default
+ * slice, under 1,024 slots: at most some 770 entries, 25 us); a larger one
+ * by slices, begun at 3/4 of the dead allowance.  Tied to the slice so
+ * that the tests' small slices reach a compaction in slices on small maps. */
+#define SMALL_READ 4
 /* Compaction keeps the held heap under 2 * live weight + HELD_SLACK, so
  * that with garbage awaiting its grace period the map stays within the
  * contract's 3 * live weight + 256 KiB. */
@@ -44,7 +46,7 @@ less(size_t a, size_t b)
 static bool
 small_read(struct syncmap *m)
 {
-	return table_of(load_read(m))->mask < SMALL_READ;
+	return table_of(load_read(m))->mask / SMALL_READ < m->slice;
 }
 
 static bool
