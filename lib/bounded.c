@@ -81,13 +81,11 @@ compact_locked(struct syncmap *m)
 	size_t n = counter_of(&m->live) + 1;
 	struct table *t;
 
-	if (m->dirty.t == NULL) {
-		if ((t = syncmap__table_new(&m->mem,
-		    n < FIRST_DIRTY ? n : FIRST_DIRTY)) == NULL) {
-			m->starved = true;
-			return;
-		}
-		syncmap__copy_start(m, t);
+	if (m->dirty.t == NULL &&
+	    ((t = syncmap__table_new(&m->mem, n < FIRST_DIRTY ? n : FIRST_DIRTY)) == NULL ||
+	    syncmap__copy_start(m, t) != 0)) {
+		m->starved = true;
+		return;
 	}
 	/* Relaxed: written under the mutex, read without it as a hint. */
 	atomic_store_explicit(&m->compacting, true, memory_order_relaxed);

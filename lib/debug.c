@@ -9,6 +9,7 @@
 
 struct tally {
 	size_t entries, live, live_weight, expunged, expunged_bytes, held;
+	size_t uncopied;                /* read's entries from copy_pos on */
 	const char *err;
 };
 
@@ -70,6 +71,7 @@ check_read(struct syncmap *m, struct tally *c, const struct table *r)
 			if (in_dirty != NULL || atomic_load_explicit(&e->p,
 			    memory_order_relaxed) == EXPUNGED)
 				c->err = "I2: an entry the copy has not reached is in dirty or expunged";
+			c->uncopied++;
 			tally_entry(c, e, false, true);
 		} else if (in_dirty == NULL) {
 			if (d->t != NULL && atomic_load_explicit(&e->p,
@@ -141,7 +143,8 @@ syncmap__verify(syncmap_t *m)
 	rw = load_read(m);
 	r = table_of(rw);
 	c.held = MAP_BLOCK + size_if(r) + size_if(m->dirty.t) +
-	    size_if(m->dirty.old) + size_if(m->dirty.next) + size_if(m->stale);
+	    size_if(m->dirty.old) + size_if(m->dirty.next) +
+	    size_if(m->dirty.reserve) + size_if(m->stale);
 	if ((rw & AMENDED) && m->dirty.t == NULL)
 		c.err = "I1: amended without dirty";
 	if (m->copying && m->dirty.t == NULL)
@@ -154,6 +157,15 @@ syncmap__verify(syncmap_t *m)
 		if (m->dirty.old != NULL)
 			check_dirty(&c, m->dirty.old, NULL);
 	}
+	if (m->copying && c.uncopied != m->copy_left)
+		c.err = "copy_left is off";
+	if (m->copying && dirty_count(&m->dirty) + m->copy_left >
+	    table_room(m->dirty.t) && dirty_count(&m->dirty) + m->copy_left >
+	    table_room(m->dirty.next) && dirty_count(&m->dirty) +
+	    m->copy_left > table_room(m->dirty.reserve))
+		c.err = "dirty: no room held for what the copy has left";
+	if (!m->copying && m->dirty.reserve != NULL)
+		c.err = "dirty: a reserve without a copy";
 	if (c.expunged != m->expunged)
 		c.err = "I5: expunged counter is off";
 	if (c.expunged_bytes != m->expunged_bytes)

@@ -72,10 +72,10 @@ snapshot(struct syncmap *m, unsigned long *clears)
  * read without the lock.  A copy under way (SYNCMAP_BOUNDED) is finished
  * first, a slice per locked section, letting the mutex go between slices
  * so that no other call waits for more than one; the walk is O(n) anyway.
- * -ENOMEM if a slice could do nothing: dirty cannot grow, and the copy
- * cannot finish until the allocator gives again.
+ * Each slice gets on, for the copy never waits for the allocator: dirty's
+ * reserve has room for all it has left (table.h).
  */
-static int
+static void
 promote(struct syncmap *m)
 {
 	size_t budget;
@@ -88,34 +88,26 @@ promote(struct syncmap *m)
 		}
 		budget = m->slice;
 		syncmap__work_locked(m, &budget);
-		if (budget == m->slice) {
-			syncmap__unlock(m);
-			return -ENOMEM;
-		}
 		syncmap__unlock(m);
 		syncmap__lock(m);
 	}
 	syncmap__unlock(m);
-	return 0;
 }
 
 int
 syncmap__iter_open(struct syncmap *m, struct iter *it)
 {
 	uintptr_t rw;
-	int rc;
 
 	iter_empty(it);
 	if ((it->rec = reader_enter()) == NULL)
 		return -ENOMEM;
 	it->m = m;
 	rw = snapshot(m, &it->clears);
-	if ((rw & AMENDED) && (rc = promote(m)) != 0) {
-		syncmap__iter_close(it);
-		return rc;
-	}
-	if (rw & AMENDED)
+	if (rw & AMENDED) {
+		promote(m);
 		rw = snapshot(m, &it->clears);
+	}
 	/* The order is random, as Go's map iteration is: with linear
 	 * probing, callers that always delete the first key they are shown
 	 * (Go's AdversarialDelete) would otherwise eat the runs of occupied

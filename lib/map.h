@@ -82,8 +82,9 @@ struct syncmap {
 	/*
 	 * Work in slices (docs/design.md, "Work in slices"); under
 	 * SYNCMAP_CLASSIC every piece is done at once and these stay idle.
-	 * While copying, read's slots from copy_pos on are still to be
-	 * copied into dirty.  stale is the read table the last promotion
+	 * While copying, read's slots from copy_pos on, which hold
+	 * copy_left entries, are still to be copied into dirty, and dirty's
+	 * reserve has room for them (table.h).  stale is the read table the last promotion
 	 * replaced, whose stale_left expunged entries from stale_pos on no
 	 * table indexes any more: they are retired before the next copy may
 	 * expunge anything.  A promotion due while the copy was under way
@@ -91,13 +92,14 @@ struct syncmap {
 	 * it can.  slice is what one slice may do, in units of bounded.c.
 	 */
 	bool copying, promotion_waits;
-	size_t copy_pos;
+	size_t copy_pos, copy_left;
 	struct table *stale;
 	size_t stale_pos, stale_left;
 	/* Bytes of read's expunged entries, and of what stale holds. */
 	size_t expunged_bytes, stale_bytes;
 	size_t slice;
-	/* An allocation the work needed failed (starved): the work and the
+	/* A compaction could not have its first table or its reserve
+	 * (starved; a copy under way never needs memory): the work and the
 	 * rule wait until retry_calls more calls have been counted (read
 	 * without the mutex as put_off), so that an allocator that keeps
 	 * failing sees one attempt per so many calls, not one per call. */
@@ -181,8 +183,10 @@ HIDDEN void syncmap__retire_table(struct syncmap *m, struct table *t);
  * when promotion_ready. */
 HIDDEN void syncmap__promote_locked(struct syncmap *m);
 /* Go's dirtyLocked begun: t, empty or TABLE_EMPTY, becomes dirty, and
- * read is copied into it at once or, under a slice budget, by slices. */
-HIDDEN void syncmap__copy_start(struct syncmap *m, struct table *t);
+ * read is copied into it at once or, under a slice budget, by slices,
+ * with dirty's reserve taken first.  0, or the allocator's error, and
+ * then t is freed and there is no dirty. */
+HIDDEN int syncmap__copy_start(struct syncmap *m, struct table *t);
 /* Does up to *budget units of the work in slices (the stale scan, the
  * copy, dirty's growth, then a promotion that waits), taking from *budget
  * what it did; true if work is left.  *budget is left as it was only if

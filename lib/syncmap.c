@@ -168,8 +168,9 @@ miss_locked(struct syncmap *m)
 
 /* Go: dirtyLocked, a slice at a time: read's slots from copy_pos on go
  * into dirty, and deleted entries are expunged on the way and left out,
- * which is what lets them go at the next promotion.  If dirty cannot grow,
- * the copy stops where it is, for a later slice to go on. */
+ * which is what lets them go at the next promotion.  dirty's reserve
+ * (table.h) has room for all copy_left entries, so a growth cannot be
+ * refused here, and a copy begun always finishes. */
 static void
 copy_slice(struct syncmap *m, size_t *budget)
 {
@@ -182,35 +183,43 @@ copy_slice(struct syncmap *m, size_t *budget)
 			spend(budget, 1);
 			continue;
 		}
+		m->copy_left--;
 		if (entry_try_expunge_locked(s->e)) {
 			m->expunged++;
 			m->expunged_bytes += entry_size(s->e->klen);
 		} else {
-			if (syncmap__dirty_reserve(&m->dirty, &m->mem) != 0) {
-				m->starved = true;
-				return;
-			}
+			(void)syncmap__dirty_reserve(&m->dirty, &m->mem);
 			syncmap__dirty_insert(&m->dirty, &m->mem, s->hash, s->e);
 		}
 		spend(budget, 1 + ENTRY_UNITS);
 	}
 	if (m->copy_pos > r->mask) {
 		m->copying = false;
+		/* Cannot fail: it only lets the reserve go. */
+		(void)syncmap__dirty_reserve_for(&m->dirty, &m->mem, 0);
 		SYNCMAP_PROBE_DIRTY_COPY(m, dirty_count(&m->dirty));
 	}
 }
 
-void
+int
 syncmap__copy_start(struct syncmap *m, struct table *t)
 {
-	size_t all = SIZE_MAX;
+	size_t all = SIZE_MAX, left = table_of(load_read(m))->count;
+	int rc;
 
 	syncmap__dirty_init(&m->dirty, t, m->policy == SYNCMAP_BOUNDED);
+	if (m->dirty.sliced &&
+	    (rc = syncmap__dirty_reserve_for(&m->dirty, &m->mem, left)) != 0) {
+		syncmap__dirty_free(&m->dirty, &m->mem);
+		return rc;
+	}
 	m->copying = true;
 	m->copy_pos = 0;
+	m->copy_left = left;
 	m->n_copies++;
 	if (!m->dirty.sliced)
 		copy_slice(m, &all);
+	return 0;
 }
 
 bool
@@ -234,12 +243,16 @@ syncmap__work_locked(struct syncmap *m, size_t *budget)
 	return m->copying || m->stale != NULL || m->dirty.old != NULL;
 }
 
-/* Makes room in dirty for one more entry and puts e there. */
+/* Makes room in dirty for one more entry and puts e there.  While a copy
+ * runs, the reserve must keep room for what it has left as well. */
 static int
 dirty_add_locked(struct syncmap *m, uint64_t h, struct entry *e)
 {
 	int rc;
 
+	if (m->copying && (rc = syncmap__dirty_reserve_for(&m->dirty, &m->mem,
+	    dirty_count(&m->dirty) + 1 + m->copy_left)) != 0)
+		return rc;
 	if ((rc = syncmap__dirty_reserve(&m->dirty, &m->mem)) != 0)
 		return rc;
 	syncmap__dirty_insert(&m->dirty, &m->mem, h, e);
@@ -287,12 +300,12 @@ add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
 		if (r == TABLE_EMPTY && m->hint > 1 &&
 		    (t = syncmap__table_new(&m->mem, m->hint)) == NULL)
 			m->hint = 0;
-		if (t == NULL && (t = syncmap__table_new(&m->mem, n)) == NULL) {
-			rc = m->mem.error;
+		if (t == NULL)
+			t = syncmap__table_new(&m->mem, n);
+		if ((rc = t == NULL ? m->mem.error : syncmap__copy_start(m, t)) != 0) {
 			syncmap__entry_free(&m->mem, e);
 			return rc;
 		}
-		syncmap__copy_start(m, t);
 	}
 	if ((rc = dirty_add_locked(m, h, e)) != 0) {
 		syncmap__entry_free(&m->mem, e);

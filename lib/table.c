@@ -131,6 +131,7 @@ syncmap__dirty_init(struct dirty *d, struct table *t, bool sliced)
 	d->old = NULL;
 	d->next = NULL;
 	d->zeroed = 0;
+	d->reserve = NULL;
 	d->sliced = sliced;
 	d->no_next = false;
 }
@@ -144,6 +145,8 @@ syncmap__dirty_free(struct dirty *d, struct mem *mem)
 		syncmap__table_free(mem, d->old);
 	if (d->next != NULL)
 		syncmap__table_free(mem, d->next);
+	if (d->reserve != NULL)
+		syncmap__table_free(mem, d->reserve);
 	syncmap__dirty_init(d, NULL, d->sliced);
 }
 
@@ -229,6 +232,20 @@ zero_next(struct dirty *d, size_t n)
 	return d->zeroed == cap;
 }
 
+/* A table for n entries the allocator refused: the reserve, zeroed now,
+ * if it has room. */
+static struct table *
+from_reserve(struct dirty *d, size_t n)
+{
+	struct table *t = d->reserve;
+
+	if (t == NULL || table_room(t) < n)
+		return NULL;
+	d->reserve = NULL;
+	memset(t->slots, 0, (t->mask + 1) * sizeof(struct slot));
+	return t;
+}
+
 /* Growth at once: Go's, and the fallback of growth in slices when it is
  * behind (which the rates above rule out unless an allocation failed). */
 static int
@@ -238,7 +255,7 @@ grow_now(struct dirty *d, struct mem *mem)
 	size_t pos = 0;
 	const struct slot *s;
 
-	if (d->old != NULL || d->next != NULL)
+	if (d->old != NULL || d->next != NULL || d->reserve != NULL)
 		d->stalls++;
 	syncmap__dirty_settle(d, mem, SIZE_MAX);
 	if (d->next != NULL && d->next->mask + 1 < capacity_for(d->t->count + 1)) {
@@ -250,7 +267,8 @@ grow_now(struct dirty *d, struct mem *mem)
 		t = d->next;
 		d->next = NULL;
 		d->zeroed = 0;
-	} else if ((t = syncmap__table_new(mem, d->t->count + 1)) == NULL) {
+	} else if ((t = syncmap__table_new(mem, d->t->count + 1)) == NULL &&
+	    (t = from_reserve(d, d->t->count + 1)) == NULL) {
 		return mem->error;
 	}
 	while ((s = table_next(d->t, &pos)) != NULL)
@@ -258,6 +276,29 @@ grow_now(struct dirty *d, struct mem *mem)
 	syncmap__table_free(mem, d->t);
 	d->t = t;
 	d->no_next = false;
+	return 0;
+}
+
+int
+syncmap__dirty_reserve_for(struct dirty *d, struct mem *mem, size_t n)
+{
+	struct table *t;
+
+	if (n <= table_room(d->t) || n <= table_room(d->next)) {
+		if (d->reserve != NULL)
+			syncmap__table_free(mem, d->reserve);
+		d->reserve = NULL;
+		return 0;
+	}
+	if (n <= table_room(d->reserve))
+		return 0;
+	/* An eighth more, so that the calls that add to dirty during the
+	 * copy seldom have to take a larger one. */
+	if ((t = table_unzeroed(mem, capacity_for(n + n / 8))) == NULL)
+		return mem->error;
+	if (d->reserve != NULL)
+		syncmap__table_free(mem, d->reserve);
+	d->reserve = t;
 	return 0;
 }
 
@@ -307,5 +348,6 @@ size_t
 syncmap__dirty_growth_bytes(const struct dirty *d)
 {
 	return (d->old != NULL ? table_size(d->old) : 0) +
-	    (d->next != NULL ? table_size(d->next) : 0);
+	    (d->next != NULL ? table_size(d->next) : 0) +
+	    (d->reserve != NULL ? table_size(d->reserve) : 0);
 }

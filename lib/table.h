@@ -71,6 +71,13 @@ table_size(const struct table *t)
 	return offsetof(struct table, slots) + (t->mask + 1) * sizeof(struct slot);
 }
 
+/* The entries t holds at a load of 3/4 at most (NULL: none). */
+static inline size_t
+table_room(const struct table *t)
+{
+	return t != NULL ? (t->mask + 1) / 4 * 3 : 0;
+}
+
 /* True if one more entry fits without growing. */
 static inline bool
 table_has_room(const struct table *t)
@@ -161,6 +168,15 @@ table_next(const struct table *t, size_t *pos)
  * crosses into the part already moved, which is all empty.  Lookups look
  * in t, then in old.  Without a budget (SYNCMAP_CLASSIC) t grows at once,
  * as Go's map does, and old and next are never used.
+ *
+ * Growth allocates, and the allocator may refuse; Store may then fail, but
+ * a copy of read under way must not stall for good (Range has to finish
+ * it, and must not fail).  So a copy holds a reserve: a table, not zeroed,
+ * with room for every entry it may still add, taken when the copy begins
+ * (by a Store, which may fail, or by a compaction, which waits) and kept
+ * so by every call that adds to dirty while it runs.  A growth that cannot
+ * get a table zeroes the reserve at once and takes it; the reserve goes as
+ * soon as t or next has room enough anyway.
  */
 struct dirty {
 	struct table *t;          /* NULL: no dirty; TABLE_EMPTY: empty */
@@ -169,6 +185,7 @@ struct dirty {
 	size_t old_left;          /* slots of old still to visit */
 	struct table *next;       /* being zeroed, or NULL */
 	size_t zeroed;            /* next's slots zeroed so far */
+	struct table *reserve;    /* not zeroed, for growth refused, or NULL */
 	bool sliced;
 	bool no_next;             /* next could not be had at this size */
 	uint64_t stalls;          /* growths that had to finish at once */
@@ -210,6 +227,11 @@ HIDDEN void syncmap__dirty_init(struct dirty *d, struct table *t, bool sliced);
 HIDDEN void syncmap__dirty_free(struct dirty *d, struct mem *mem);
 /* Makes room for one more entry: 0, or the allocator's error. */
 HIDDEN int syncmap__dirty_reserve(struct dirty *d, struct mem *mem);
+/* Makes sure that d can grow to n entries even if the allocator refuses
+ * from here on: t or next has room for them, or the reserve has.  0, or
+ * the allocator's error, d unchanged. */
+HIDDEN int syncmap__dirty_reserve_for(struct dirty *d, struct mem *mem,
+                                      size_t n);
 /* Adds an entry whose key is absent, after a reserve; then pays for a
  * little of the growth. */
 HIDDEN void syncmap__dirty_insert(struct dirty *d, struct mem *mem,

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "debug.h"
 
 /* An assertion for hot loops: Check records the location of every
  * passing assertion with a write(2), which would be most of what is timed. */
@@ -240,6 +241,67 @@ START_TEST(test_deletes_never_fail_for_housekeeping)
 	    HK_KEYS - 10);
 	atomic_store(&c.fail_one_in, 0);
 	ck_assert_uint_eq(stats_of(m).live, 10);
+	VERIFY(m);
+	DESTROY_ALL_FREED(m, &c);
+}
+END_TEST
+
+/* ---- Range never fails, even mid-copy under a failing allocator --------- */
+
+#define COPY_KEYS 20000
+
+/*
+ * A copy of read in slices has begun (a new key after a promotion, small
+ * slices so that it stays under way) when the allocator starts to refuse
+ * everything.  Loads, deletes, Range and loops must give their normal
+ * results: Range has to finish the copy to promote, and the reserve the
+ * copy took when it began is what lets it.  Store may fail, and only with
+ * -ENOMEM; once the allocator gives again, nothing is left over.
+ */
+START_TEST(test_range_mid_copy_failing_allocator)
+{
+	struct counting c;
+	syncmap_iter_t it;
+	syncmap_t *m;
+	size_t i, n = COPY_KEYS / test_scale(), seen, loops;
+	uint64_t k;
+	int rc;
+
+	counting_init(&c);
+	m = map_with(SYNCMAP_BOUNDED, &c.a);
+	for (i = 0; i < n; i++) {
+		k = key8(i);
+		MUST(syncmap_store(m, &k, 8, (void *)(uintptr_t)(i + 1)) == 0);
+	}
+	promote(m);
+	syncmap__set_slice(m, 4);
+	k = key8(n);
+	ck_assert_int_eq(syncmap_store(m, &k, 8, (void *)1), 0);
+	ck_assert_uint_ne(syncmap__work_state(m) & SYNCMAP_WORK_COPY, 0);
+	atomic_store(&c.fail_one_in, 1);
+	for (i = 0; i < n / 2; i += 2) {
+		k = key8(i);
+		MUST(syncmap_delete(m, &k, 8) == 1);
+		k = key8(i + 1);
+		MUST(syncmap_load(m, &k, 8, NULL) == 1);
+	}
+	k = key8(n + 1);
+	rc = syncmap_store(m, &k, 8, (void *)1);
+	ck_assert_msg(rc == -ENOMEM, "a new key with every allocation refused: %d", rc);
+	seen = 0;
+	ck_assert_int_eq(syncmap_range(m, count_visit, &seen), 0);
+	ck_assert_uint_eq(seen, n - n / 4 + 1);
+	ck_assert_uint_eq(syncmap__work_state(m) & SYNCMAP_WORK_COPY, 0);
+	loops = 0;
+	syncmap_iter_begin(m, &it);
+	while (syncmap_iter_next(&it, NULL, NULL, NULL))
+		loops++;
+	syncmap_iter_end(&it);
+	ck_assert_uint_eq(loops, seen);
+	atomic_store(&c.fail_one_in, 0);
+	printf("range mid-copy, allocator refusing: %zu keys, %" PRIu64
+	    " growths done at once from the reserve, %zu allocations refused\n",
+	    seen, syncmap__stalls(m), atomic_load(&c.failures));
 	VERIFY(m);
 	DESTROY_ALL_FREED(m, &c);
 }
@@ -578,6 +640,7 @@ suite(void)
 	add(s, "bound", test_bound_store_range, 2);
 	add(s, "failing", test_failing_allocator_deletes, 1);
 	add(s, "housekeeping", test_deletes_never_fail_for_housekeeping, 1);
+	add(s, "mid-copy", test_range_mid_copy_failing_allocator, 1);
 	add(s, "hint", test_huge_capacity_hint, 2);
 	add(s, "align", test_misaligned_allocator, 1);
 	add(s, "fork", test_fork_with_storing_threads, 1);
