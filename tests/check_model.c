@@ -4,15 +4,21 @@
  * the map and to a plain reference map, every result compared, and the
  * map's counters and invariants re-derived from its tables after every
  * step.  This is the C form of Go's TestMapMatchesRWMutex (quick.CheckEqual
- * of sync.Map against a mutex-guarded map).
+ * of sync.Map against a mutex-guarded map).  The sliced sequences do the
+ * same under SYNCMAP_BOUNDED with slices of a few units, over more keys
+ * and in phases (fill, mix, drain), so that steps land in every state of
+ * the work in slices: copy, dirty's growth, stale scan and compaction
+ * under way, each checked like the rest.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "debug.h"
 
 #define SEQUENCES 1500
 #define STEPS 400
+#define MAXKEYS 320
 
 static void *const pool[] = {
 	NULL, (void *)0x10, (void *)0x20, (void *)0x30, (void *)0x40,
@@ -24,21 +30,23 @@ struct run {
 	struct ref r;
 	unsigned long long seed;
 	unsigned nkeys;
-	unsigned char keys[40][12];
-	size_t klens[40];
+	unsigned char keys[MAXKEYS][12];
+	size_t klens[MAXKEYS];
 };
 
-/* Keys of length 0 to 12, NUL bytes included, some sharing prefixes. */
+/* From lo to hi keys of length 0 to 12 over an alphabet of that many
+ * bytes, NUL included: with 3, many share prefixes and some are the
+ * same. */
 static void
-make_keys(struct run *t)
+make_keys(struct run *t, unsigned lo, unsigned hi, unsigned alphabet)
 {
 	unsigned i, j;
 
-	t->nkeys = 2 + (unsigned)(rnd(&t->seed) % 39);
+	t->nkeys = lo + (unsigned)(rnd(&t->seed) % (hi - lo + 1));
 	for (i = 0; i < t->nkeys; i++) {
 		t->klens[i] = (size_t)(rnd(&t->seed) % 13);
 		for (j = 0; j < t->klens[i]; j++)
-			t->keys[i][j] = (unsigned char)(rnd(&t->seed) % 3);
+			t->keys[i][j] = (unsigned char)(rnd(&t->seed) % alphabet);
 	}
 }
 
@@ -53,8 +61,9 @@ partial_visit(const void *key, size_t klen, void *value, void *arg)
 	return rnd(&t->seed) % 4 == 0;
 }
 
+/* One call, op (0 to 99) picking which, on a random key. */
 static void
-step(struct run *t)
+step(struct run *t, unsigned op)
 {
 	unsigned k = (unsigned)(rnd(&t->seed) % t->nkeys);
 	const void *key = t->keys[k];
@@ -63,7 +72,6 @@ step(struct run *t)
 	void *got = (void *)0x5a5a;
 	bool present = t->r.slot[i].present;
 	void *cur = t->r.slot[i].value;
-	unsigned op = (unsigned)(rnd(&t->seed) % 100);
 
 	if (op < 25) {
 		ck_assert_int_eq(syncmap_load(t->m, key, klen, &got), present);
@@ -118,11 +126,25 @@ step(struct run *t)
 	}
 }
 
+/* The model's view, the exact stats, and no garbage left at the end. */
+static void
+finish(struct run *t, struct counting *c)
+{
+	struct syncmap_stats st;
+
+	ref_compare(&t->r, t->m);
+	st = stats_of(t->m);
+	ck_assert_uint_eq(st.live, ref_live(&t->r));
+	/* With no other thread in a section, stats frees all garbage. */
+	ck_assert_uint_eq(st.pending_bytes, 0);
+	ck_assert_uint_eq(st.bytes, counting_outstanding(c));
+	DESTROY_ALL_FREED(t->m, c);
+}
+
 START_TEST(test_random_sequences)
 {
 	struct counting c;
 	struct run t;
-	struct syncmap_stats st;
 	int seq, s;
 
 	for (seq = 0; seq < SEQUENCES / 2 / test_scale(); seq++) {
@@ -131,22 +153,71 @@ START_TEST(test_random_sequences)
 		counting_init(&c);
 		t.m = map_new(policy_of(_i), &c);
 		ref_init(&t.r);
-		make_keys(&t);
+		make_keys(&t, 2, 40, 3);
 		for (s = 0; s < STEPS; s++) {
-			step(&t);
+			step(&t, (unsigned)(rnd(&t.seed) % 100));
 			VERIFY(t.m);
 		}
-		ref_compare(&t.r, t.m);
-		st = stats_of(t.m);
-		ck_assert_uint_eq(st.live, ref_live(&t.r));
-		/* With no other thread in a section, stats frees all garbage. */
-		ck_assert_uint_eq(st.pending_bytes, 0);
-		ck_assert_uint_eq(st.bytes, counting_outstanding(&c));
-		DESTROY_ALL_FREED(t.m, &c);
+		finish(&t, &c);
 	}
+}
+END_TEST
+
+/* Stores first, then every kind of call with loads the most, then mostly
+ * deletes: the map grows (a copy and dirty's growth), its loads' misses
+ * promote (a stale scan) so that keys are in read, and it sheds most of
+ * them with no new key coming (a compaction).  In one sequence of four Clear (op 99) comes in
+ * the mix too, and drops the work under way.  Ops 0-24 load, 25-49 store,
+ * 50-67 delete. */
+static unsigned
+phase_op(struct run *t, int s, int steps, bool clears)
+{
+	unsigned op = (unsigned)(rnd(&t->seed) % 100);
+
+	if (s < steps / 3)
+		return op < 60 || op == 99 ? 25 + op % 25 : op;
+	if (s >= 2 * steps / 3) {
+		if (op < 60 || op == 99)
+			return 50 + op % 18;
+		/* No new keys: they would bring a dirty table, whose misses
+		 * promote before the dead pile up. */
+		return (op >= 25 && op < 50) || (op >= 68 && op < 84) ?
+		    op % 25 : op;
+	}
+	return op < 40 || (op == 99 && !clears) ? op % 25 : op;
+}
+
+START_TEST(test_sliced_sequences)
+{
+	static const size_t slices[] = { 1, 2, 3, 5, 8, 16, 64 };
+	const unsigned all = SYNCMAP_WORK_COPY | SYNCMAP_WORK_MOVE |
+	    SYNCMAP_WORK_ZERO | SYNCMAP_WORK_STALE | SYNCMAP_WORK_COMPACT;
+	unsigned seen = 0, now;
+	struct counting c;
+	struct run t;
+	int seq, s, steps = 3 * STEPS;
+
+	for (seq = 0; seq < SEQUENCES / 5 / test_scale(); seq++) {
+		memset(&t, 0, sizeof(t));
+		t.seed = 0x2545f4914f6cdd1dULL * (unsigned long long)(seq + 1);
+		counting_init(&c);
+		t.m = map_new(SYNCMAP_BOUNDED, &c);
+		syncmap__set_slice(t.m, slices[seq % 7]);
+		ref_init(&t.r);
+		make_keys(&t, MAXKEYS / 2, MAXKEYS, 256);
+		for (s = 0; s < steps; s++) {
+			step(&t, phase_op(&t, s, steps, seq % 4 == 0));
+			seen |= now = syncmap__work_state(t.m);
+			if (now != 0 || s % 8 == 0)
+				VERIFY(t.m);
+		}
+		finish(&t, &c);
+	}
+	ck_assert_msg(seen == all, "states seen: %#x of %#x", seen, all);
 }
 END_TEST
 
 SUITE("model", "random sequences against a reference map", 120,
 	/* 0: SYNCMAP_BOUNDED, 1: SYNCMAP_CLASSIC */
-	{ test_random_sequences, 2 })
+	{ test_random_sequences, 2 },
+	{ test_sliced_sequences, 1 })
