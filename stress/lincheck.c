@@ -35,6 +35,13 @@
  * values loops see are checked with everything else.  A loop that yields
  * a key twice fails at once.
  *
+ * Work in slices: a thread apart, not recorded, samples what work of the
+ * bounded policy is under way (a copy of read, dirty's growth, the stale
+ * scan after a promotion, a compaction) while the others run, and the
+ * run prints in how many samples each was, so a test can tell that the
+ * histories ran across them; -S sets the units of a slice (lib/debug.h)
+ * to make each last longer.
+ *
  * Managed values (-V release, or -V retain for release and retain): every
  * value written is a heap object carrying a magic number and its id, and
  * the history records ids.  A value handed back is read (magic, id)
@@ -46,7 +53,8 @@
  * released exactly once, the others never, and every object freed.
  *
  * usage: lincheck [-t THREADS] [-k KEYS] [-n OPS] [-p classic|bounded] [-s SEED]
- *                 [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-V release|retain] [-f]
+ *                 [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] [-V release|retain]
+ *                 [-S SLICE] [-f]
  * -f corrupts one recorded load before checking, to show that the checker
  * rejects a history it should reject.
  */
@@ -58,8 +66,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "syncmap.h"
+#include "debug.h"
 
 enum kind { LOAD, STORE, LOS, LAD, DEL, SWAP, CAS, CAD, CLEAR, NKINDS };
 
@@ -106,6 +116,34 @@ struct worker {
 static atomic_uint_fast64_t stamp;
 static long clear_every;
 static atomic_long working;        /* threads of recorded ops still running */
+
+/* ---- work in slices, sampled ------------------------------------------- */
+
+static const unsigned work_bit[] = {
+	SYNCMAP_WORK_COPY, SYNCMAP_WORK_MOVE, SYNCMAP_WORK_ZERO,
+	SYNCMAP_WORK_STALE, SYNCMAP_WORK_COMPACT,
+};
+#define NWORK (sizeof(work_bit) / sizeof(work_bit[0]))
+static long work_seen[NWORK], work_samples;
+
+/* Every 20 us until the recorded threads are done.  syncmap__work_state
+ * takes the mutex, which only adds a contender. */
+static void *
+sample(void *arg)
+{
+	const struct timespec pause = { 0, 20000 };
+	unsigned state;
+	size_t b;
+
+	while (atomic_load(&working) > 0) {
+		state = syncmap__work_state(arg);
+		for (b = 0; b < NWORK; b++)
+			work_seen[b] += (state & work_bit[b]) != 0;
+		work_samples++;
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
 
 /* ---- managed values ---------------------------------------------------- */
 
@@ -636,11 +674,12 @@ main(int argc, char **argv)
 	struct syncmap_options o = { 0 };
 	struct syncmap_stats st;
 	struct worker *w;
-	pthread_t *t;
+	pthread_t *t, sampler;
 	struct op *all;
 	int c, ok = 1, fault = 0;
+	size_t b, slice = 0;
 
-	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:i:V:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:k:n:p:s:c:w:i:V:S:f")) != -1) {
 		switch (c) {
 		case 't': threads = atol(optarg); break;
 		case 'k': keys = atol(optarg); break;
@@ -651,11 +690,12 @@ main(int argc, char **argv)
 		case 'w': wide = atol(optarg); break;
 		case 'i': iters = atol(optarg); break;
 		case 'V': managed = strcmp(optarg, "retain") == 0 ? 2 : 1; break;
+		case 'S': slice = strtoul(optarg, NULL, 10); break;
 		case 'f': fault = 1; break;
 		default:
 			fprintf(stderr, "usage: %s [-t THREADS<=64] [-k KEYS] [-n OPS] "
 			    "[-p classic|bounded] [-s SEED] [-c CLEAR_EVERY] [-w WIDE] [-i ITERATORS] "
-			    "[-V release|retain] [-f]\n", argv[0]);
+			    "[-V release|retain] [-S SLICE] [-f]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -690,14 +730,18 @@ main(int argc, char **argv)
 		syncmap_destroy(w[i].m);
 		w[i].m = w[0].m;
 	}
+	if (slice > 0)
+		syncmap__set_slice(w[0].m, slice);
 	atomic_store(&working, threads);
 	for (i = 0; i < threads + iters; i++)
 		pthread_create(&t[i], NULL, i < threads ? run : iterate, &w[i]);
+	pthread_create(&sampler, NULL, sample, w[0].m);
 	for (i = 0; i < threads + iters; i++) {
 		pthread_join(t[i], NULL);
 		total += w[i].n;
 		loops += w[i].loops;
 	}
+	pthread_join(sampler, NULL);
 	syncmap_stats(w[0].m, &st);
 	all = malloc((size_t)total * sizeof(*all));
 	for (i = 0, total = 0; i < threads + iters; i++) {
@@ -730,6 +774,11 @@ main(int argc, char **argv)
 	    "%llu misses\n", (unsigned long long)st.promotions,
 	    (unsigned long long)st.dirty_copies, (unsigned long long)st.compactions,
 	    (unsigned long long)st.misses);
+	printf("lincheck: work in slices under way, in samples of %ld:", work_samples);
+	for (b = 0; b < NWORK; b++)
+		printf(" %s %ld", (const char *[]){ "copy", "move", "zero", "stale",
+		    "compaction" }[b], work_seen[b]);
+	printf("\n");
 	syncmap_destroy(w[0].m);
 	if (managed) {
 		/* No section is open: destroy has run every release. */
