@@ -7,13 +7,19 @@
  * (bits 1 and 2: none; release; release and retain, twice as likely) and
  * a capacity hint (bits 3 to 7, times 4), laid out so that the seeds made
  * before values mode keep their meaning.  Then every three bytes are
- * one operation: an opcode, a key index (16 keys of 0 to 15 bytes, NUL
- * bytes included) and a value index (8 values, NULL included).  One
- * opcode runs a syncmap_iter loop, whose body (picked by the value byte)
- * deletes the current key, deletes the operation's key, clears the map or
- * breaks off, each checked against the model as it goes.  One
- * opcode makes the map's next allocation fail, so that -ENOMEM paths are
- * fuzzed too: the failing call must leave the model's view intact.  The
+ * one operation: an opcode, a key byte and a value index (8 values, NULL
+ * included).  A key byte under 128 picks one of 16 keys of 0 to 15 bytes
+ * (NUL bytes included) by its low 4 bits, as in the first seeds; 128 and
+ * over, one of 128 more keys, of 16 to 143 bytes, enough for a map's
+ * deleted keys to call for a compaction.  One opcode runs a syncmap_iter
+ * loop, whose body (picked by the value byte) deletes the current key,
+ * deletes the operation's key, clears the map or breaks off, each checked
+ * against the model as it goes.  One opcode makes the map's next
+ * allocation fail, so that -ENOMEM paths are fuzzed too: the failing call
+ * must leave the model's view intact; with the key byte's bits 4 to 6 set
+ * (1 to 7), it sets instead how much work in slices one call may do
+ * (debug.h: 1, 4, 16 ... 4,096 units), so that calls land while a copy,
+ * a growth of dirty, a stale scan or a compaction is under way.  The
  * map's internal self-check runs every 16 operations, and at the end the
  * allocator must be back to zero.
  *
@@ -45,7 +51,7 @@
 #include "syncmap.h"
 #include "debug.h"
 
-#define NKEYS 16
+#define NKEYS 144
 #define CHECK(cond) do { if (!(cond)) { \
 	fprintf(stderr, "fuzz_ops: %s at op %zu\n", #cond, step); abort(); } } while (0)
 
@@ -505,7 +511,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((m = syncmap_create(&o)) == NULL)
 		abort();
 	for (i = 1; i + 3 <= size; i += 3, step++) {
-		unsigned op = data[i] % 14, ki = data[i + 1] % NKEYS, vi = data[i + 2] % 8;
+		unsigned op = data[i] % 14, vi = data[i + 2] % 8;
+		unsigned ki = data[i + 1] < 128 ? data[i + 1] % 16u : data[i + 1] - 112u;
 		void *v, *cur = md.value[ki], *back = NULL, **out = &got;
 		int present = md.present[ki];
 		/* Without retain, what a call hands back is read inside a
@@ -627,7 +634,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			iterate(m, &md, ki, data[i + 2] % 4, data[i + 2] / 4 % 8);
 			break;
 		default:
-			fail_next = 1;                  /* the next allocation fails */
+			if (data[i + 1] >> 4 & 7)
+				syncmap__set_slice(m, (size_t)1 << 2 * ((data[i + 1] >> 4 & 7) - 1));
+			else
+				fail_next = 1;          /* the next allocation fails */
 		}
 		handed_back(back, retained_before);
 		if (section)
