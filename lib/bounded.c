@@ -82,7 +82,8 @@ compact_locked(struct syncmap *m)
 	struct table *t;
 
 	if (m->dirty.t == NULL &&
-	    ((t = syncmap__table_new(&m->mem, n < FIRST_DIRTY ? n : FIRST_DIRTY)) == NULL ||
+	    ((t = syncmap__table_new(&m->mem, n < FIRST_DIRTY ? n : FIRST_DIRTY,
+	    table_shift_beside(table_of(load_read(m))))) == NULL ||
 	    syncmap__copy_start(m, t) != 0)) {
 		m->starved = true;
 		return;

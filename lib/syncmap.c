@@ -298,10 +298,11 @@ add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
 		if (m->policy == SYNCMAP_BOUNDED && n > FIRST_DIRTY)
 			n = FIRST_DIRTY;
 		if (r == TABLE_EMPTY && m->hint > 1 &&
-		    (t = syncmap__table_new(&m->mem, m->hint)) == NULL)
+		    (t = syncmap__table_new(&m->mem, m->hint,
+		    table_shift_beside(r))) == NULL)
 			m->hint = 0;
 		if (t == NULL)
-			t = syncmap__table_new(&m->mem, n);
+			t = syncmap__table_new(&m->mem, n, table_shift_beside(r));
 		if ((rc = t == NULL ? m->mem.error : syncmap__copy_start(m, t)) != 0) {
 			syncmap__entry_free(&m->mem, e);
 			return rc;

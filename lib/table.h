@@ -30,12 +30,41 @@ struct slot {
 	struct entry *e;          /* NULL = empty */
 };
 
+/*
+ * A key's home slot is (hash >> shift) & mask, and a new dirty table takes
+ * the other shift from read's (0 or 32: tables have fewer than 2^32
+ * slots).  Why: the copy walks read in slot order, that is in the order
+ * of its home bits, and inserts into a dirty table that is smaller than
+ * read while it grows.  With the same home bits, read's slots p and
+ * p + capacity(dirty) land on the same home, so the second pass over the
+ * home range piles onto the runs of the first, and the runs merge into
+ * one that every insert walks: at ten million keys the copy went
+ * quadratic (15 minutes of one slice, found by the pause benchmark), as
+ * Rust's HashMap did in 2016 when one map was copied into a smaller one.
+ * Other bits make the copy's inserts land at random.  The pad keeps the
+ * slots 16-byte aligned, so that none straddles two cache lines.
+ */
 struct table {
 	struct retired retire;
 	size_t mask;              /* capacity - 1 */
 	size_t count;
+	unsigned int shift;
+	unsigned int pad[3];
 	struct slot slots[];
 };
+
+static inline size_t
+table_home(const struct table *t, uint64_t hash)
+{
+	return (size_t)(hash >> t->shift) & t->mask;
+}
+
+/* The shift of a dirty table copied from (or growing beside) read r. */
+static inline unsigned int
+table_shift_beside(const struct table *r)
+{
+	return r->shift ^ 32;
+}
 
 /* The table of an empty map: shared, never written, never freed.  It has
  * no room, so a dirty table that starts as this one grows on first insert. */
@@ -46,7 +75,7 @@ HIDDEN extern struct table syncmap__table_empty;
 static inline size_t
 table_probe(const struct table *t, uint64_t hash, const void *key, size_t klen)
 {
-	size_t i = hash & t->mask;
+	size_t i = table_home(t, hash);
 	const struct slot *s;
 
 	for (;; i = (i + 1) & t->mask) {
@@ -207,8 +236,10 @@ dirty_find(const struct dirty *d, uint64_t hash, const void *key, size_t klen)
 	return e;
 }
 
-/* A table with room for n entries (TABLE_EMPTY for 0), or NULL. */
-HIDDEN struct table *syncmap__table_new(struct mem *mem, size_t n);
+/* A table with room for n entries whose homes take shift (TABLE_EMPTY
+ * for 0 entries), or NULL. */
+HIDDEN struct table *syncmap__table_new(struct mem *mem, size_t n,
+                                        unsigned int shift);
 HIDDEN void syncmap__table_free(struct mem *mem, struct table *t);
 HIDDEN void syncmap__table_reclaim(struct retired *o);
 /* Adds an entry whose key is absent; the table has room. */
