@@ -144,7 +144,8 @@ syncmap__verify(syncmap_t *m)
 	r = table_of(rw);
 	c.held = MAP_BLOCK + size_if(r) + size_if(m->dirty.t) +
 	    size_if(m->dirty.old) + size_if(m->dirty.next) +
-	    size_if(m->dirty.reserve) + size_if(m->stale);
+	    size_if(m->dirty.reserve) + size_if(m->stale) +
+	    m->mem.unmapping_bytes;
 	if ((rw & AMENDED) && m->dirty.t == NULL)
 		c.err = "I1: amended without dirty";
 	if (m->copying && m->dirty.t == NULL)

@@ -137,7 +137,7 @@ housekeep_locked(struct syncmap *m, size_t calls)
 
 /* The policy's hook first (it may retire garbage), then a poll of the
  * map's garbage every 8th time while it has some (rule 6a), then rule
- * 6d's check. */
+ * 6d's check, then a step of giving back big blocks (mem.c). */
 void
 syncmap__unlock(struct syncmap *m)
 {
@@ -145,6 +145,8 @@ syncmap__unlock(struct syncmap *m)
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
 		syncmap__reclaim_poll(&m->gc, false);
 	check_garbage_locked(m);
+	if (m->mem.n_unmapping > 0)
+		syncmap__mem_unmap_step(&m->mem, false);
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -172,6 +174,8 @@ syncmap__leave_slow(struct syncmap *m, struct reader *rec, bool tick)
 			housekeep_locked(m, OFFER_CALLS);
 		syncmap__reclaim_poll(&m->gc, rec->nest == 0);
 		check_garbage_locked(m);
+		if (m->mem.n_unmapping > 0)
+			syncmap__mem_unmap_step(&m->mem, false);
 		pthread_mutex_unlock(&m->mu);
 	}
 	if (tick)
@@ -303,6 +307,7 @@ syncmap_create(const struct syncmap_options *opts)
 	m->mem.malloc = a->malloc;
 	m->mem.free = a->free;
 	m->mem.ctx = a->ctx;
+	m->mem.maps_big = a == &default_allocator;
 	if (opts->values != NULL &&
 	    (err = syncmap__values_new(opts->values, &m->mem, &m->vals)) != 0) {
 		registry_remove(m);
@@ -359,6 +364,7 @@ syncmap_destroy(syncmap_t *m)
 		syncmap__table_free(&m->mem, m->stale);
 	syncmap__dirty_free(&m->dirty, &m->mem);
 	syncmap__reclaim_fini(&m->gc);
+	syncmap__mem_unmap_step(&m->mem, true);
 	if (m->vals != NULL) {
 		/* Every value of m has left (all of it before this call):
 		 * settled, then the map's own reference goes. */

@@ -18,8 +18,11 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "compiler.h"
 
 /*
  * The alignment every block from the user's allocator must have (the
@@ -34,6 +37,17 @@ union mem_align {
 };
 #define MEM_ALIGN _Alignof(union mem_align)
 
+/* Tables of this size and more are big blocks (mem.c). */
+#define MEM_BIG ((size_t)256 << 10)
+/* Big blocks being given back at once, at most. */
+#define MEM_UNMAPPING 8
+
+/* A big block being unmapped from its end: left bytes of it remain. */
+struct mem_unmapping {
+	void *p;
+	size_t left, size;
+};
+
 /* The user's allocator (struct syncmap_allocator), copied at create. */
 struct mem {
 	void *(*malloc)(size_t size, void *ctx);
@@ -45,7 +59,21 @@ struct mem {
 	 * misaligned.  Allocations run under the map's mutex, as does the
 	 * caller that reads it. */
 	int error;
+	/* The default allocator: big blocks are the map's own mappings,
+	 * given back by steps (mem.c); the rest, under the mutex. */
+	bool maps_big;
+	unsigned int n_unmapping;
+	struct mem_unmapping unmapping[MEM_UNMAPPING];
+	size_t unmapping_bytes;
 };
+
+/* A big block of size bytes, zeroed, counted in bytes; or NULL, with
+ * mem->error set.  Under the mutex, as the next two. */
+HIDDEN void *syncmap__mem_map(struct mem *mem, size_t size);
+/* Puts a big block in line to be unmapped by steps. */
+HIDDEN void syncmap__mem_unmap(struct mem *mem, void *p, size_t size);
+/* Unmaps a chunk of the blocks in line, or all of them. */
+HIDDEN void syncmap__mem_unmap_step(struct mem *mem, bool all);
 
 /* A block of size bytes, or NULL with *err saying why (-ENOMEM, or
  * -EINVAL for a block misaligned).  size 0 stands for an object too large
@@ -88,11 +116,18 @@ mem_retired(struct mem *mem, size_t size)
 	atomic_fetch_add_explicit(&mem->pending, size, memory_order_relaxed);
 }
 
+/* A retired object's grace period is over: it leaves pending. */
+static inline void
+mem_unretired(struct mem *mem, size_t size)
+{
+	atomic_fetch_sub_explicit(&mem->pending, size, memory_order_relaxed);
+}
+
 /* Frees an object that was retired: it leaves pending as well as bytes. */
 static inline void
 mem_free_retired(struct mem *mem, void *p, size_t size)
 {
-	atomic_fetch_sub_explicit(&mem->pending, size, memory_order_relaxed);
+	mem_unretired(mem, size);
 	mem_free(mem, p, size);
 }
 

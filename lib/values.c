@@ -163,6 +163,10 @@ syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem,
 	v->mem.free = mem->free;
 	v->mem.ctx = mem->ctx;
 	v->mem.error = 0;
+	/* Boxes are small, and freed with no mutex held: no big blocks. */
+	v->mem.maps_big = false;
+	v->mem.n_unmapping = 0;
+	v->mem.unmapping_bytes = 0;
 	atomic_init(&v->mem.bytes, sizeof(*v));
 	atomic_init(&v->mem.pending, 0);
 	atomic_init(&v->refs, 1);

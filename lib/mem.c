@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mem.c - big blocks.  With the default allocator a map maps its tables
+ * of MEM_BIG bytes and more itself and gives them back a chunk per call.
+ *
+ * Why: the kernel takes its time to take back pages.  free() of a table
+ * of 32 MiB (a million keys) that malloc had mapped costs 2 to 5 ms of the
+ * calling thread's CPU, 35 ms for 256 MiB (ten million), and it ran under
+ * the map's mutex, in whichever call polled: that was the longest Store
+ * of the bounded mix once the work came in slices (README, "Pauses").
+ * Unmapping 256 KiB at a time costs some 30-60 us a step, page tables
+ * included, which a map's own mapping allows and malloc's does not: a
+ * piece of a malloc block given back could be mapped again by someone
+ * else before free() unmaps the whole.  A fresh mapping is zeroed by the
+ * kernel a page at a time as it is first touched, so a table that comes
+ * from here needs no memset, whose cost is spread over the inserts.
+ *
+ * A user allocator is left alone: every block goes through it, which is
+ * what the contract promises, and the cost of its free is its own.
+ */
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+/* Bytes given back per step: some 30-60 us of the kernel's time. */
+#define UNMAP_CHUNK ((size_t)256 << 10)
+
+static size_t
+page_round(size_t n)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (n + pg - 1) & ~(pg - 1);
+}
+
+void *
+syncmap__mem_map(struct mem *mem, size_t size)
+{
+	void *p = mmap(NULL, page_round(size), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		mem->error = -ENOMEM;
+		return NULL;
+	}
+	atomic_fetch_add_explicit(&mem->bytes, size, memory_order_relaxed);
+	return p;
+}
+
+/* The block stays in bytes until its last page is gone. */
+void
+syncmap__mem_unmap(struct mem *mem, void *p, size_t size)
+{
+	struct mem_unmapping *u;
+
+	if (mem->n_unmapping == MEM_UNMAPPING) {
+		munmap(p, page_round(size));
+		atomic_fetch_sub_explicit(&mem->bytes, size, memory_order_relaxed);
+		return;
+	}
+	u = &mem->unmapping[mem->n_unmapping++];
+	u->p = p;
+	u->left = page_round(size);
+	u->size = size;
+	mem->unmapping_bytes += size;
+}
+
+/* From the end of the newest block, so that what is left of it stays one
+ * mapping at p. */
+void
+syncmap__mem_unmap_step(struct mem *mem, bool all)
+{
+	struct mem_unmapping *u;
+	size_t n;
+
+	while (mem->n_unmapping > 0) {
+		u = &mem->unmapping[mem->n_unmapping - 1];
+		n = all || u->left < UNMAP_CHUNK ? u->left : UNMAP_CHUNK;
+		u->left -= n;
+		munmap((char *)u->p + u->left, n);
+		if (u->left == 0) {
+			atomic_fetch_sub_explicit(&mem->bytes, u->size,
+			    memory_order_relaxed);
+			mem->unmapping_bytes -= u->size;
+			mem->n_unmapping--;
+		}
+		if (!all)
+			break;
+	}
+}
