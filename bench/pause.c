@@ -21,6 +21,12 @@
  *           preloaded keys and the thread's own new ones, so that Loads of
  *           keys only dirty has count misses, and Go's rule promotes and
  *           copies as it would in use), on 1 and 2 threads.
+ *   noise   in the same mix, on the same threads, as many empty calls,
+ *           timed the same way: the machine's own tail.  On a shared
+ *           virtual machine the host takes a core away now and then, and
+ *           the thread's CPU clock cannot tell that from work, so a
+ *           longest Store near the longest empty call is that, not the
+ *           map.
  *
  * A promotion is forced by Go's rule, misses >= len(dirty): Loads of
  * absent keys, one more than the map has keys, each of which must take
@@ -131,14 +137,53 @@ quantile(const double *v, size_t n, double q)
 	return v[rank == 0 ? 0 : rank > n ? n - 1 : rank - 1];
 }
 
+/* The clocks around a timed call: CPU first and last, so that it holds
+ * the wall clock's reads too. */
+struct stopwatch {
+	double cpu, wall;
+};
+
+static struct stopwatch
+stopwatch_start(void)
+{
+	struct stopwatch w = { bench_clock(CLOCK_THREAD_CPUTIME_ID), 0 };
+
+	w.wall = bench_clock(CLOCK_MONOTONIC);
+	return w;
+}
+
+static void
+stopwatch_stop(struct stopwatch w, struct lat *l)
+{
+	double wall = bench_clock(CLOCK_MONOTONIC) - w.wall;
+
+	lat_add(l, bench_clock(CLOCK_THREAD_CPUTIME_ID) - w.cpu, wall);
+}
+
 static void
 timed_store(const struct impl *im, void *m, uint64_t key, struct lat *l)
 {
-	double c0 = bench_clock(CLOCK_THREAD_CPUTIME_ID), w0 = bench_clock(CLOCK_MONOTONIC), w1;
+	struct stopwatch w = stopwatch_start();
 
 	impl_store(im, m, &key, sizeof(key), key);
-	w1 = bench_clock(CLOCK_MONOTONIC);
-	lat_add(l, bench_clock(CLOCK_THREAD_CPUTIME_ID) - c0, w1 - w0);
+	stopwatch_stop(w, l);
+}
+
+static void
+nothing(void)
+{
+}
+
+/* The noise scenario's empty call, through a pointer the compiler cannot
+ * see through. */
+static void
+timed_nothing(struct lat *l)
+{
+	static void (*volatile call)(void) = nothing;
+	struct stopwatch w = stopwatch_start();
+
+	call();
+	stopwatch_stop(w, l);
 }
 
 /* ---- the map under test ----------------------------------------------------- */
@@ -336,7 +381,7 @@ struct mixer {
 	unsigned tag;
 	long ops;
 	uint64_t stored;
-	struct lat lat;
+	struct lat lat, noise;
 	double t0, t1;            /* its own wall clock: see mix() */
 	pthread_barrier_t *start;
 };
@@ -368,6 +413,8 @@ mixer_main(void *arg)
 			timed_store(im, x->p->m, tagged(x->tag, x->stored++), &x->lat);
 			continue;
 		}
+		if (i % 10 == 4)
+			timed_nothing(&x->noise);
 		k = spread(i, x->tag, n + x->stored);
 		k = k < n ? k : tagged(x->tag, k - n);
 		if (!im->load(x->p->m, &k, sizeof(k), &v) || v != k)
@@ -384,7 +431,7 @@ mix(const struct cfg *c, struct pmap *p, long threads)
 	struct mixer x[threads];
 	pthread_t tid[threads];
 	pthread_barrier_t start;
-	struct lat all;
+	struct lat all, noise;
 	double t0 = 0, t1 = 0;
 	long t;
 
@@ -394,10 +441,12 @@ mix(const struct cfg *c, struct pmap *p, long threads)
 		x[t] = (struct mixer){ .p = p, .tag = ++p->tags, .ops = c->ops / threads,
 		    .start = &start };
 		lat_init(&x[t].lat, x[t].ops / 10 + 1);
+		lat_init(&x[t].noise, x[t].ops / 10 + 1);
 		if (pthread_create(&tid[t], NULL, mixer_main, &x[t]) != 0)
 			fatal("cannot create a thread");
 	}
 	lat_init(&all, c->ops / 10 + threads);
+	lat_init(&noise, c->ops / 10 + threads);
 	/* The mix lasts from its first thread's start to its last one's end,
 	 * by their own clocks: a coordinator's would start late whenever it
 	 * is descheduled on a busy machine. */
@@ -407,11 +456,15 @@ mix(const struct cfg *c, struct pmap *p, long threads)
 		t1 = x[t].t1 > t1 ? x[t].t1 : t1;
 		p->keys += x[t].stored;
 		lat_merge(&all, &x[t].lat);
+		lat_merge(&noise, &x[t].noise);
 		lat_fini(&x[t].lat);
+		lat_fini(&x[t].noise);
 	}
 	pthread_barrier_destroy(&start);
 	report(c, p, "mix", threads, &all, (double)(c->ops / threads * threads) / (t1 - t0), -1, 0);
+	report(c, p, "noise", threads, &noise, 0, -1, 0);
 	lat_fini(&all);
+	lat_fini(&noise);
 }
 
 /* ---- main --------------------------------------------------------------------- */

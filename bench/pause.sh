@@ -50,6 +50,7 @@ function label(n) {
 }
 NF == 17 && $4 == "first" { first[++nf] = $0 }
 NF == 17 && $4 == "mix" { mix[++nm] = $0 }
+NF == 17 && $4 == "noise" { noise[$1 FS $3 FS $5] = $0 }
 END {
 	print "#### The first new key after a promotion, a second thread storing new keys meanwhile\n"
 	print "Times in microseconds, over the timed Stores (each after a promotion); the other thread'"'"'s"
@@ -62,13 +63,16 @@ END {
 		    f[6], f[7], f[11], f[14], f[16], f[17]
 	}
 	print "\n#### A mix of 10% Stores of new keys and 90% Loads that hit\n"
-	print "Per-Store times in microseconds; throughput is the whole mix'"'"'s.\n"
-	print "| impl | policy | keys | threads | longest CPU | p99.9 CPU | longest wall | p99.9 wall | p99 wall | median wall | Mops/s |"
-	print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	print "Per-Store times in microseconds; throughput is the whole mix'"'"'s.  The last column is"
+	print "the longest of as many empty calls timed the same way on the same threads during the"
+	print "same mix (CPU time): what this machine does to a timed call whatever it is.\n"
+	print "| impl | policy | keys | threads | longest CPU | p99.9 CPU | longest wall | p99.9 wall | p99 wall | median wall | Mops/s | empty call'"'"'s longest CPU |"
+	print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for (i = 1; i <= nm; i++) {
 		split(mix[i], f, "\t")
-		printf "| %s | %s | %s | %s | %.1f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |\n", f[1], f[2],
-		    label(f[3]), f[5], f[7], f[8], f[11], f[12], f[13], f[14], f[15] / 1e6
+		split(noise[f[1] FS f[3] FS f[5]], z, "\t")
+		printf "| %s | %s | %s | %s | %.1f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f | %.1f |\n", f[1], f[2],
+		    label(f[3]), f[5], f[7], f[8], f[11], f[12], f[13], f[14], f[15] / 1e6, z[7]
 	}
 }' "$rows"
 if [ -n "$churn" ]; then
