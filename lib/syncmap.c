@@ -191,6 +191,11 @@ copy_slice(struct syncmap *m, size_t *budget)
 			(void)syncmap__dirty_reserve(&m->dirty, &m->mem);
 			syncmap__dirty_insert(&m->dirty, &m->mem, s->hash, s->e);
 		}
+		/* Cannot fail, the room being there: it lets the reserve go
+		 * as soon as t or next has the room itself. */
+		if (m->dirty.reserve != NULL)
+			(void)syncmap__dirty_reserve_for(&m->dirty, &m->mem,
+			    dirty_count(&m->dirty) + m->copy_left);
 		spend(budget, 1 + ENTRY_UNITS);
 	}
 	if (m->copy_pos > r->mask) {
