@@ -24,6 +24,14 @@
 
 #include "mem.h"
 
+/* LeakSanitizer scans the heap, stacks and globals for pointers, not
+ * mappings of a program's own, so every entry a mapped table points to
+ * would look leaked in a program that exits with a map alive.  When the
+ * program runs with it, the sanitizer's runtime defines these, and a
+ * table is registered as a root while it is mapped. */
+__attribute__((weak)) void __lsan_register_root_region(const void *p, size_t size);
+__attribute__((weak)) void __lsan_unregister_root_region(const void *p, size_t size);
+
 /* Bytes given back per step: some 30-60 us of the kernel's time. */
 #define UNMAP_CHUNK ((size_t)256 << 10)
 
@@ -45,6 +53,8 @@ syncmap__mem_map(struct mem *mem, size_t size)
 		mem->error = -ENOMEM;
 		return NULL;
 	}
+	if (__lsan_register_root_region != NULL)
+		__lsan_register_root_region(p, size);
 	atomic_fetch_add_explicit(&mem->bytes, size, memory_order_relaxed);
 	return p;
 }
@@ -55,6 +65,8 @@ syncmap__mem_unmap(struct mem *mem, void *p, size_t size)
 {
 	struct mem_unmapping *u;
 
+	if (__lsan_unregister_root_region != NULL)
+		__lsan_unregister_root_region(p, size);
 	if (mem->n_unmapping == MEM_UNMAPPING) {
 		munmap(p, page_round(size));
 		atomic_fetch_sub_explicit(&mem->bytes, size, memory_order_relaxed);
