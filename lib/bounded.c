@@ -39,8 +39,8 @@ less(size_t a, size_t b)
  * one call earlier or later, and the locked hook reads them again under
  * the mutex, where every locked writer is ordered before it.  What is
  * already on its way out (the stale entries and table of the last
- * promotion, dirty's growth) is left out, or one compaction would set off
- * the next.  A compaction takes many slices, so it begins at 3/4 of the
+ * promotion, dirty's growth, big blocks being unmapped) is left out, or
+ * one compaction would set off the next.  A compaction takes many slices, so it begins at 3/4 of the
  * dead allowance: docs/design.md shows it ends before the allowance.
  */
 static bool
@@ -61,7 +61,8 @@ compaction_due(struct syncmap *m)
 	if (small_read(m) ? dead > allowed : 4 * dead > 3 * allowed)
 		return true;
 	bytes = atomic_load_explicit(&m->mem.bytes, memory_order_relaxed);
-	pending = atomic_load_explicit(&m->mem.pending, memory_order_relaxed);
+	pending = atomic_load_explicit(&m->mem.pending, memory_order_relaxed) +
+	    atomic_load_explicit(&m->mem.unmapping_bytes, memory_order_relaxed);
 	held = less(less(bytes, pending),
 	    atomic_load_explicit(&m->passing_bytes, memory_order_relaxed));
 	return held > 2 * counter_of(&m->live_weight) + HELD_SLACK;

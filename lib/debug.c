@@ -145,7 +145,7 @@ syncmap__verify(syncmap_t *m)
 	c.held = MAP_BLOCK + size_if(r) + size_if(m->dirty.t) +
 	    size_if(m->dirty.old) + size_if(m->dirty.next) +
 	    size_if(m->dirty.reserve) + size_if(m->stale) +
-	    m->mem.unmapping_bytes;
+	    atomic_load_explicit(&m->mem.unmapping_bytes, memory_order_relaxed);
 	if ((rw & AMENDED) && m->dirty.t == NULL)
 		c.err = "I1: amended without dirty";
 	if (m->copying && m->dirty.t == NULL)

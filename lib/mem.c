@@ -76,7 +76,7 @@ syncmap__mem_unmap(struct mem *mem, void *p, size_t size)
 	u->p = p;
 	u->left = page_round(size);
 	u->size = size;
-	mem->unmapping_bytes += size;
+	atomic_fetch_add_explicit(&mem->unmapping_bytes, size, memory_order_relaxed);
 }
 
 /* From the end of the newest block, so that what is left of it stays one
@@ -95,7 +95,8 @@ syncmap__mem_unmap_step(struct mem *mem, bool all)
 		if (u->left == 0) {
 			atomic_fetch_sub_explicit(&mem->bytes, u->size,
 			    memory_order_relaxed);
-			mem->unmapping_bytes -= u->size;
+			atomic_fetch_sub_explicit(&mem->unmapping_bytes, u->size,
+			    memory_order_relaxed);
 			mem->n_unmapping--;
 		}
 		if (!all)

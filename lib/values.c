@@ -166,7 +166,7 @@ syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem,
 	/* Boxes are small, and freed with no mutex held: no big blocks. */
 	v->mem.maps_big = false;
 	v->mem.n_unmapping = 0;
-	v->mem.unmapping_bytes = 0;
+	atomic_init(&v->mem.unmapping_bytes, 0);
 	atomic_init(&v->mem.bytes, sizeof(*v));
 	atomic_init(&v->mem.pending, 0);
 	atomic_init(&v->refs, 1);
