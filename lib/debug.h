@@ -52,6 +52,10 @@ HIDDEN int syncmap__peek(syncmap_t *m, const void *key, size_t klen,
 /* The threads in the reader registry now (lib/reclaim.c). */
 HIDDEN size_t syncmap__readers(void);
 
+/* Bytes of the tables every map has mapped itself (lib/mem.c), which
+ * malloc's counts do not see. */
+HIDDEN size_t syncmap__mapped_bytes(void);
+
 /* The bytes an empty map holds: the block of the map object itself. */
 HIDDEN size_t syncmap__map_bytes(void);
 

@@ -35,6 +35,17 @@ __attribute__((weak)) void __lsan_unregister_root_region(const void *p, size_t s
 /* Bytes given back per step: some 30-60 us of the kernel's time. */
 #define UNMAP_CHUNK ((size_t)256 << 10)
 
+/* Every map's mappings, as mmap and munmap had them, page-rounded: malloc's
+ * own counts (mallinfo2) cannot see them, and the benchmarks add this to
+ * those.  Relaxed: a count that orders nothing. */
+static _Atomic size_t mapped;
+
+size_t
+syncmap__mapped_bytes(void)
+{
+	return atomic_load_explicit(&mapped, memory_order_relaxed);
+}
+
 static size_t
 page_round(size_t n)
 {
@@ -55,6 +66,7 @@ syncmap__mem_map(struct mem *mem, size_t size)
 	}
 	if (__lsan_register_root_region != NULL)
 		__lsan_register_root_region(p, size);
+	atomic_fetch_add_explicit(&mapped, page_round(size), memory_order_relaxed);
 	atomic_fetch_add_explicit(&mem->bytes, size, memory_order_relaxed);
 	return p;
 }
@@ -69,6 +81,7 @@ syncmap__mem_unmap(struct mem *mem, void *p, size_t size)
 		__lsan_unregister_root_region(p, size);
 	if (mem->n_unmapping == MEM_UNMAPPING) {
 		munmap(p, page_round(size));
+		atomic_fetch_sub_explicit(&mapped, page_round(size), memory_order_relaxed);
 		atomic_fetch_sub_explicit(&mem->bytes, size, memory_order_relaxed);
 		return;
 	}
@@ -92,6 +105,7 @@ syncmap__mem_unmap_step(struct mem *mem, bool all)
 		n = all || u->left < UNMAP_CHUNK ? u->left : UNMAP_CHUNK;
 		u->left -= n;
 		munmap((char *)u->p + u->left, n);
+		atomic_fetch_sub_explicit(&mapped, n, memory_order_relaxed);
 		if (u->left == 0) {
 			atomic_fetch_sub_explicit(&mem->bytes, u->size,
 			    memory_order_relaxed);
