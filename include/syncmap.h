@@ -146,7 +146,10 @@ struct syncmap_options {                      /* zero-initialised = defaults */
 	                             the allocator refuses is dropped at the
 	                             first new key, which then sizes for what
 	                             is there. */
-	const struct syncmap_allocator *allocator;  /* NULL = malloc/free */
+	const struct syncmap_allocator *allocator;  /* NULL = malloc/free, and
+	                             tables of 256 KiB and more mapped by the
+	                             map itself (mmap), given back 256 KiB per
+	                             call so that no call pays for a large free */
 	const struct syncmap_value_ops *values;     /* NULL = values are the
 	                                               caller's (copied) */
 	/* Room for options to come: a new field takes the first slot and
