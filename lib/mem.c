@@ -8,8 +8,8 @@
  * calling thread's CPU, 35 ms for 256 MiB (ten million), and it ran under
  * the map's mutex, in whichever call polled: that was the longest Store
  * of the bounded mix once the work came in slices (README, "Pauses").
- * Unmapping 256 KiB at a time costs some 30-60 us a step, page tables
- * included, which a map's own mapping allows and malloc's does not: a
+ * Unmapping a piece at a time (64 KiB: some 10 us a step, page tables
+ * included) is what a map's own mapping allows and malloc's does not: a
  * piece of a malloc block given back could be mapped again by someone
  * else before free() unmaps the whole.  A fresh mapping is zeroed by the
  * kernel a page at a time as it is first touched, so a table that comes
@@ -32,8 +32,11 @@
 __attribute__((weak)) void __lsan_register_root_region(const void *p, size_t size);
 __attribute__((weak)) void __lsan_unregister_root_region(const void *p, size_t size);
 
-/* Bytes given back per step: some 30-60 us of the kernel's time. */
-#define UNMAP_CHUNK ((size_t)256 << 10)
+/* Bytes given back per step: some 10 us of the kernel's time, paid by a
+ * call that holds the mutex.  A step per locked call gives back a table of
+ * ten million keys' (256 MiB) within 4,096 calls, while the next promotion
+ * that could free another takes millions. */
+#define UNMAP_CHUNK ((size_t)64 << 10)
 
 /* Every map's mappings, as mmap and munmap had them, page-rounded: malloc's
  * own counts (mallinfo2) cannot see them, and the benchmarks add this to

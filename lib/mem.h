@@ -39,8 +39,9 @@ union mem_align {
 
 /* Tables of this size and more are big blocks (mem.c). */
 #define MEM_BIG ((size_t)256 << 10)
-/* Big blocks being given back at once, at most. */
-#define MEM_UNMAPPING 8
+/* Big blocks being given back at once, at most: a promotion's stale table
+ * and the tables dirty grew through are some 8 at ten million keys. */
+#define MEM_UNMAPPING 16
 
 /* A big block being unmapped from its end: left bytes of it remain. */
 struct mem_unmapping {
