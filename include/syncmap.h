@@ -147,7 +147,7 @@ struct syncmap_options {                      /* zero-initialised = defaults */
 	                             first new key, which then sizes for what
 	                             is there. */
 	const struct syncmap_allocator *allocator;  /* NULL = malloc/free, and
-	                             tables of 256 KiB and more mapped by the
+	                             tables of 16 KiB and more mapped by the
 	                             map itself (mmap), given back 64 KiB per
 	                             call so that no call pays for a large free */
 	const struct syncmap_value_ops *values;     /* NULL = values are the

@@ -37,8 +37,10 @@ union mem_align {
 };
 #define MEM_ALIGN _Alignof(union mem_align)
 
-/* Tables of this size and more are big blocks (mem.c). */
-#define MEM_BIG ((size_t)256 << 10)
+/* Tables of this size and more are big blocks (mem.c): dirty's first
+ * table (1,024 slots) and every one it grows to.  At most a page in four
+ * is lost to rounding. */
+#define MEM_BIG ((size_t)16 << 10)
 /* Big blocks being given back at once, at most: a promotion's stale table
  * and the tables dirty grew through are some 8 at ten million keys. */
 #define MEM_UNMAPPING 16
