@@ -72,7 +72,8 @@ compaction_due(struct syncmap *m)
  * Go has no such step.  A compaction is what Go's misses would do in
  * time, done sooner: a copy of read into a new dirty, which expunges and
  * leaves out what is deleted, then a promotion as soon as the copy is
- * done.  With a dirty table already, it is that one's promotion; the rule
+ * done.  The copy takes no reserve (table.h): until a new key amends
+ * read, Range need not finish it, and the first new key takes one.  With a dirty table already, it is that one's promotion; the rule
  * then asks again.  If no table can be had, nothing begins, and the next
  * call asks again, which costs it one failed allocation.
  */
@@ -85,7 +86,7 @@ compact_locked(struct syncmap *m)
 	if (m->dirty.t == NULL &&
 	    ((t = syncmap__table_new(&m->mem, n < FIRST_DIRTY ? n : FIRST_DIRTY,
 	    table_shift_beside(table_of(load_read(m))))) == NULL ||
-	    syncmap__copy_start(m, t) != 0)) {
+	    syncmap__copy_start(m, t, false) != 0)) {
 		m->starved = true;
 		return;
 	}

@@ -160,7 +160,7 @@ syncmap__verify(syncmap_t *m)
 	}
 	if (m->copying && c.uncopied != m->copy_left)
 		c.err = "copy_left is off";
-	if (m->copying && dirty_count(&m->dirty) + m->copy_left >
+	if (m->copying && (rw & AMENDED) && dirty_count(&m->dirty) + m->copy_left >
 	    table_room(m->dirty.t) && dirty_count(&m->dirty) + m->copy_left >
 	    table_room(m->dirty.next) && dirty_count(&m->dirty) +
 	    m->copy_left > table_room(m->dirty.reserve))

@@ -72,8 +72,8 @@ snapshot(struct syncmap *m, unsigned long *clears)
  * read without the lock.  A copy under way (SYNCMAP_BOUNDED) is finished
  * first, a slice per locked section, letting the mutex go between slices
  * so that no other call waits for more than one; the walk is O(n) anyway.
- * Each slice gets on, for the copy never waits for the allocator: dirty's
- * reserve has room for all it has left (table.h).
+ * Each slice gets on, for the copy never waits for the allocator: read
+ * being amended, dirty's reserve has room for all it has left (table.h).
  */
 static void
 promote(struct syncmap *m)

@@ -83,8 +83,9 @@ struct syncmap {
 	 * Work in slices (docs/design.md, "Work in slices"); under
 	 * SYNCMAP_CLASSIC every piece is done at once and these stay idle.
 	 * While copying, read's slots from copy_pos on, which hold
-	 * copy_left entries, are still to be copied into dirty, and dirty's
-	 * reserve has room for them (table.h).  stale is the read table the last promotion
+	 * copy_left entries, are still to be copied into dirty, and once
+	 * read is amended dirty's reserve has room for them (table.h).
+	 * stale is the read table the last promotion
 	 * replaced, whose stale_left expunged entries from stale_pos on no
 	 * table indexes any more: they are retired before the next copy may
 	 * expunge anything.  A promotion due while the copy was under way
@@ -98,8 +99,8 @@ struct syncmap {
 	/* Bytes of read's expunged entries, and of what stale holds. */
 	size_t expunged_bytes, stale_bytes;
 	size_t slice;
-	/* A compaction could not have its first table or its reserve
-	 * (starved; a copy under way never needs memory): the work and the
+	/* A compaction could not have its first table, or its copy, read
+	 * not amended yet, could not grow dirty (starved): the work and the
 	 * rule wait until retry_calls more calls have been counted (read
 	 * without the mutex as put_off), so that an allocator that keeps
 	 * failing sees one attempt per so many calls, not one per call. */
@@ -184,9 +185,11 @@ HIDDEN void syncmap__retire_table(struct syncmap *m, struct table *t);
 HIDDEN void syncmap__promote_locked(struct syncmap *m);
 /* Go's dirtyLocked begun: t, empty or TABLE_EMPTY, becomes dirty, and
  * read is copied into it at once or, under a slice budget, by slices,
- * with dirty's reserve taken first.  0, or the allocator's error, and
- * then t is freed and there is no dirty. */
-HIDDEN int syncmap__copy_start(struct syncmap *m, struct table *t);
+ * with dirty's reserve taken first if reserve (a Store about to amend
+ * read).  0, or the allocator's error, and then t is freed and there is
+ * no dirty. */
+HIDDEN int syncmap__copy_start(struct syncmap *m, struct table *t,
+                               bool reserve);
 /* Does up to *budget units of the work in slices (the stale scan, the
  * copy, dirty's growth, then a promotion that waits), taking from *budget
  * what it did; true if work is left.  *budget is left as it was only if

@@ -168,9 +168,11 @@ miss_locked(struct syncmap *m)
 
 /* Go: dirtyLocked, a slice at a time: read's slots from copy_pos on go
  * into dirty, and deleted entries are expunged on the way and left out,
- * which is what lets them go at the next promotion.  dirty's reserve
- * (table.h) has room for all copy_left entries, so a growth cannot be
- * refused here, and a copy begun always finishes. */
+ * which is what lets them go at the next promotion.  Once read is amended
+ * dirty's reserve (table.h) has room for all copy_left entries, so a
+ * growth cannot be refused and the copy always finishes, as Range needs.
+ * Before that (a compaction's copy, no new key yet), a refused growth
+ * stops the copy where it is, for a later slice to go on (starved). */
 static void
 copy_slice(struct syncmap *m, size_t *budget)
 {
@@ -188,7 +190,11 @@ copy_slice(struct syncmap *m, size_t *budget)
 			m->expunged++;
 			m->expunged_bytes += entry_size(s->e->klen);
 		} else {
-			(void)syncmap__dirty_reserve(&m->dirty, &m->mem);
+			if (syncmap__dirty_reserve(&m->dirty, &m->mem) != 0) {
+				m->copy_left++;
+				m->starved = true;
+				return;
+			}
 			syncmap__dirty_insert(&m->dirty, &m->mem, s->hash, s->e);
 		}
 		/* Cannot fail, the room being there: it lets the reserve go
@@ -207,13 +213,13 @@ copy_slice(struct syncmap *m, size_t *budget)
 }
 
 int
-syncmap__copy_start(struct syncmap *m, struct table *t)
+syncmap__copy_start(struct syncmap *m, struct table *t, bool reserve)
 {
 	size_t all = SIZE_MAX, left = table_of(load_read(m))->count;
 	int rc;
 
 	syncmap__dirty_init(&m->dirty, t, m->policy == SYNCMAP_BOUNDED);
-	if (m->dirty.sliced &&
+	if (m->dirty.sliced && reserve &&
 	    (rc = syncmap__dirty_reserve_for(&m->dirty, &m->mem, left)) != 0) {
 		syncmap__dirty_free(&m->dirty, &m->mem);
 		return rc;
@@ -308,7 +314,7 @@ add_key_locked(struct syncmap *m, uintptr_t rw, uint64_t h, const void *key,
 			m->hint = 0;
 		if (t == NULL)
 			t = syncmap__table_new(&m->mem, n, table_shift_beside(r));
-		if ((rc = t == NULL ? m->mem.error : syncmap__copy_start(m, t)) != 0) {
+		if ((rc = t == NULL ? m->mem.error : syncmap__copy_start(m, t, true)) != 0) {
 			syncmap__entry_free(&m->mem, e);
 			return rc;
 		}

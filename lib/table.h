@@ -199,13 +199,16 @@ table_next(const struct table *t, size_t *pos)
  * as Go's map does, and old and next are never used.
  *
  * Growth allocates, and the allocator may refuse; Store may then fail, but
- * a copy of read under way must not stall for good (Range has to finish
- * it, and must not fail).  So a copy holds a reserve: a table, not zeroed,
- * with room for every entry it may still add, taken when the copy begins
- * (by a Store, which may fail, or by a compaction, which waits) and kept
- * so by every call that adds to dirty while it runs.  A growth that cannot
- * get a table zeroes the reserve at once and takes it; the reserve goes as
- * soon as t or next has room enough anyway.
+ * a copy of read under way must not stall for good once read is amended
+ * (Range has to finish it then, and must not fail).  So such a copy holds
+ * a reserve: a table, not zeroed, with room for every entry it may still
+ * add, taken by the Store that amends read (the one that begins the copy,
+ * or the first new key during a compaction's copy), which fails if it
+ * cannot have it, and kept so by every call that adds to dirty while the
+ * copy runs.  A growth that cannot get a table zeroes the reserve at once
+ * and takes it; the reserve goes as soon as t or next has room enough
+ * anyway.  A compaction's copy before any new key takes none: Range need
+ * not finish it, and it waits if the allocator refuses.
  */
 struct dirty {
 	struct table *t;          /* NULL: no dirty; TABLE_EMPTY: empty */

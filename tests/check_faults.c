@@ -250,6 +250,40 @@ END_TEST
 
 #define COPY_KEYS 20000
 
+/* A bounded map of n keys, all in read, counted by c. */
+static syncmap_t *
+promoted_map(struct counting *c, size_t n)
+{
+	syncmap_t *m;
+	size_t i;
+	uint64_t k;
+
+	counting_init(c);
+	m = map_with(SYNCMAP_BOUNDED, &c->a);
+	for (i = 0; i < n; i++) {
+		k = key8(i);
+		MUST(syncmap_store(m, &k, 8, (void *)(uintptr_t)(i + 1)) == 0);
+	}
+	promote(m);
+	return m;
+}
+
+/* Range and a loop each see want keys, and neither fails. */
+static void
+walks_see(syncmap_t *m, size_t want)
+{
+	syncmap_iter_t it;
+	size_t seen = 0, loops = 0;
+
+	ck_assert_int_eq(syncmap_range(m, count_visit, &seen), 0);
+	ck_assert_uint_eq(seen, want);
+	syncmap_iter_begin(m, &it);
+	while (syncmap_iter_next(&it, NULL, NULL, NULL))
+		loops++;
+	syncmap_iter_end(&it);
+	ck_assert_uint_eq(loops, want);
+}
+
 /*
  * A copy of read in slices has begun (a new key after a promotion, small
  * slices so that it stays under way) when the allocator starts to refuse
@@ -261,19 +295,11 @@ END_TEST
 START_TEST(test_range_mid_copy_failing_allocator)
 {
 	struct counting c;
-	syncmap_iter_t it;
-	syncmap_t *m;
-	size_t i, n = COPY_KEYS / test_scale(), seen, loops;
+	size_t i, n = COPY_KEYS / test_scale();
+	syncmap_t *m = promoted_map(&c, n);
 	uint64_t k;
 	int rc;
 
-	counting_init(&c);
-	m = map_with(SYNCMAP_BOUNDED, &c.a);
-	for (i = 0; i < n; i++) {
-		k = key8(i);
-		MUST(syncmap_store(m, &k, 8, (void *)(uintptr_t)(i + 1)) == 0);
-	}
-	promote(m);
 	syncmap__set_slice(m, 4);
 	k = key8(n);
 	ck_assert_int_eq(syncmap_store(m, &k, 8, (void *)1), 0);
@@ -288,20 +314,59 @@ START_TEST(test_range_mid_copy_failing_allocator)
 	k = key8(n + 1);
 	rc = syncmap_store(m, &k, 8, (void *)1);
 	ck_assert_msg(rc == -ENOMEM, "a new key with every allocation refused: %d", rc);
-	seen = 0;
-	ck_assert_int_eq(syncmap_range(m, count_visit, &seen), 0);
-	ck_assert_uint_eq(seen, n - n / 4 + 1);
+	walks_see(m, n - n / 4 + 1);
 	ck_assert_uint_eq(syncmap__work_state(m) & SYNCMAP_WORK_COPY, 0);
-	loops = 0;
-	syncmap_iter_begin(m, &it);
-	while (syncmap_iter_next(&it, NULL, NULL, NULL))
-		loops++;
-	syncmap_iter_end(&it);
-	ck_assert_uint_eq(loops, seen);
 	atomic_store(&c.fail_one_in, 0);
-	printf("range mid-copy, allocator refusing: %zu keys, %" PRIu64
+	printf("range mid-copy, allocator refusing: %" PRIu64
 	    " growths done at once from the reserve, %zu allocations refused\n",
-	    seen, syncmap__stalls(m), atomic_load(&c.failures));
+	    syncmap__stalls(m), atomic_load(&c.failures));
+	VERIFY(m);
+	DESTROY_ALL_FREED(m, &c);
+}
+END_TEST
+
+/*
+ * A compaction's copy before any new key holds no reserve, and Range need
+ * not finish it: read is not amended.  Deletes bring the compaction on
+ * (small slices keep its copy under way), then every allocation fails:
+ * deletes, loads, Range and loops give their normal results while the
+ * copy waits, and once the allocator gives again the work completes.
+ */
+START_TEST(test_range_mid_compaction_failing_allocator)
+{
+	struct counting c;
+	size_t i, j, n = COPY_KEYS / test_scale(), live = n;
+	syncmap_t *m = promoted_map(&c, n);
+	unsigned int state = 0;
+	uint64_t k;
+
+	syncmap__set_slice(m, 16);
+	for (i = 0; i < n && (state & SYNCMAP_WORK_COPY) == 0; i++, live--) {
+		k = key8(i);
+		MUST(syncmap_delete(m, &k, 8) == 1);
+		state = syncmap__work_state(m);
+	}
+	ck_assert_msg(state & SYNCMAP_WORK_COMPACT, "no compaction after %zu deletes", i);
+	atomic_store(&c.fail_one_in, 1);
+	for (j = 0; j < n / 4 && i < n - 1; j++, i++, live--) {
+		k = key8(i);
+		MUST(syncmap_delete(m, &k, 8) == 1);
+		k = key8(n - 1);
+		MUST(syncmap_load(m, &k, 8, NULL) == 1);
+	}
+	walks_see(m, live);
+	/* The copy did ask, and was refused. */
+	ck_assert_uint_gt(atomic_load(&c.failures), 0);
+	/* The allocator gives again: loads alone finish the work (at once
+	 * per slice now, as the retry waits as many calls as entries). */
+	atomic_store(&c.fail_one_in, 0);
+	syncmap__set_slice(m, SIZE_MAX);
+	for (i = 0; i < 4 * n && syncmap__work_state(m) != 0; i++) {
+		k = key8(n - 1);
+		MUST(syncmap_load(m, &k, 8, NULL) == 1);
+	}
+	ck_assert_uint_eq(syncmap__work_state(m), 0);
+	ck_assert_uint_eq(stats_of(m).live, live);
 	VERIFY(m);
 	DESTROY_ALL_FREED(m, &c);
 }
@@ -641,6 +706,7 @@ suite(void)
 	add(s, "failing", test_failing_allocator_deletes, 1);
 	add(s, "housekeeping", test_deletes_never_fail_for_housekeeping, 1);
 	add(s, "mid-copy", test_range_mid_copy_failing_allocator, 1);
+	add(s, "mid-compaction", test_range_mid_compaction_failing_allocator, 1);
 	add(s, "hint", test_huge_capacity_hint, 2);
 	add(s, "align", test_misaligned_allocator, 1);
 	add(s, "fork", test_fork_with_storing_threads, 1);
