@@ -40,8 +40,9 @@ less(size_t a, size_t b)
  * the mutex, where every locked writer is ordered before it.  What is
  * already on its way out (the stale entries and table of the last
  * promotion, dirty's growth, big blocks being unmapped) is left out, or
- * one compaction would set off the next.  A compaction takes many slices, so it begins at 3/4 of the
- * dead allowance: docs/design.md shows it ends before the allowance.
+ * one compaction would set off the next.  A compaction takes many
+ * slices, so it begins at 3/4 of the dead allowance: docs/design.md shows
+ * it ends before the allowance.
  */
 static bool
 small_read(struct syncmap *m)
@@ -73,8 +74,9 @@ compaction_due(struct syncmap *m)
  * time, done sooner: a copy of read into a new dirty, which expunges and
  * leaves out what is deleted, then a promotion as soon as the copy is
  * done.  The copy takes no reserve (table.h): until a new key amends
- * read, Range need not finish it, and the first new key takes one.  With a dirty table already, it is that one's promotion; the rule
- * then asks again.  If no table can be had, nothing begins, and the next
+ * read, Range need not finish it, and the first new key takes one.  With
+ * a dirty table already, it is that one's promotion; the rule then asks
+ * again.  If no table can be had, nothing begins, and the next
  * call asks again, which costs it one failed allocation.
  */
 static void

@@ -64,9 +64,9 @@ struct mem {
 	int error;
 	/* The default allocator: big blocks are the map's own mappings,
 	 * given back by steps (mem.c); the rest, under the mutex.  The bytes
-	 * of the blocks in line stay in bytes until their last page is gone;
-	 * the bounded rule, which reads unmapping_bytes without the mutex, leaves
-	 * them out of what the map holds, as it leaves out pending. */
+	 * of the blocks in line stay in bytes until their last page is
+	 * gone; the bounded rule, which reads unmapping_bytes without the
+	 * mutex, leaves them out of what the map holds, as it does pending. */
 	bool maps_big;
 	unsigned int n_unmapping;
 	struct mem_unmapping unmapping[MEM_UNMAPPING];

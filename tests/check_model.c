@@ -166,9 +166,9 @@ END_TEST
 /* Stores first, then every kind of call with loads the most, then mostly
  * deletes: the map grows (a copy and dirty's growth), its loads' misses
  * promote (a stale scan) so that keys are in read, and it sheds most of
- * them with no new key coming (a compaction).  In one sequence of four Clear (op 99) comes in
- * the mix too, and drops the work under way.  Ops 0-24 load, 25-49 store,
- * 50-67 delete. */
+ * them with no new key coming (a compaction).  In one sequence of four
+ * Clear (op 99) comes in the mix too, and drops the work under way.  Ops
+ * 0-24 load, 25-49 store, 50-67 delete. */
 static unsigned
 phase_op(struct run *t, int s, int steps, bool clears)
 {
