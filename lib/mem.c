@@ -5,14 +5,15 @@
  * per call.
  *
  * Why: the kernel takes its time to take back pages.  free() of a table
- * of 32 MiB (a million keys) that malloc had mapped costs 2 to 5 ms of the
- * calling thread's CPU, 35 ms for 256 MiB (ten million), and it ran under
- * the map's mutex, in whichever call polled: that was the longest Store
- * of the bounded mix once the work came in slices (README, "Pauses").
- * Unmapping a piece at a time (64 KiB: some 10 us a step, page tables
- * included) is what a map's own mapping allows and malloc's does not: a
- * piece of a malloc block given back could be mapped again by someone
- * else before free() unmaps the whole.  A fresh mapping is zeroed by the
+ * that malloc had mapped cost the calling thread 1.2 ms at 16 MiB, 5 ms
+ * at 64 MiB and 21 ms at 256 MiB (a table of ten million keys), in one
+ * run of bench/unmap-cost, and it ran under the map's mutex, in whichever
+ * call polled: the longest Store of the bounded mix at a million keys
+ * (5 ms) once the work came in slices.  Unmapping a piece at a time (64
+ * KiB: 10-40 us a step in the same run, page tables included) is what a
+ * map's own mapping allows and malloc's does not: a piece of a malloc
+ * block given back could be mapped again by someone else before free()
+ * unmaps the whole.  A fresh mapping is zeroed by the
  * kernel a page at a time as it is first touched, so a table that comes
  * from here needs no memset, whose cost is spread over the inserts.
  *
@@ -21,7 +22,8 @@
  * its bins on the next request of a kilobyte or more, and a Store whose
  * copy asked for dirty's first table of 16 KiB took 11 ms in the pause
  * benchmark when classic's map had run before bounded's in the process;
- * with the tables mapped, that Store took 80-225 us in three runs.
+ * with the tables mapped, that Store took 80-225 us in three runs
+ * (syncmap-bench pause -n 100000 -i classic,bounded -t 1 -r 5).
  *
  * A user allocator is left alone: every block goes through it, which is
  * what the contract promises, and the cost of its free is its own.
@@ -40,8 +42,8 @@
 __attribute__((weak)) void __lsan_register_root_region(const void *p, size_t size);
 __attribute__((weak)) void __lsan_unregister_root_region(const void *p, size_t size);
 
-/* Bytes given back per step: some 10 us of the kernel's time, paid by a
- * call that holds the mutex.  A step per locked call gives back a table of
+/* Bytes given back per step: 10-40 us of the kernel's time (unmap-cost),
+ * paid by a call that holds the mutex.  A step per locked call gives back a table of
  * ten million keys' (256 MiB) within 4,096 calls, while the next promotion
  * that could free another takes millions. */
 #define UNMAP_CHUNK ((size_t)64 << 10)
