@@ -16,6 +16,82 @@ static _Atomic(struct deferred *) departed;
 
 static struct deferred *release_box(struct deferred *d);
 
+/* Boxes a map keeps, at most: twice the slice a poll runs (reclaim.c's
+ * DEFERRED_SLICE), so that a store-heavy thread finds the boxes of the
+ * last poll's releases waiting, and a map that stopped storing holds no
+ * more than 5 KiB of them. */
+#define POOL_MAX 128
+
+static bool
+pool_try_lock(struct values *v)
+{
+	/* Acquire: the pool as the last holder left it. */
+	return !atomic_flag_test_and_set_explicit(&v->pool_lock,
+	    memory_order_acquire);
+}
+
+static void
+pool_unlock(struct values *v)
+{
+	atomic_flag_clear_explicit(&v->pool_lock, memory_order_release);
+}
+
+static struct box *
+pool_take(struct values *v)
+{
+	struct deferred *d;
+
+	if (!pool_try_lock(v))
+		return NULL;
+	if ((d = v->pool) != NULL) {
+		v->pool = d->next;
+		v->pooled--;
+	}
+	pool_unlock(v);
+	return d != NULL ? box_of_deferred(d) : NULL;
+}
+
+/* Adds the n boxes first..last (n <= POOL_MAX) to the pool.  Returns the
+ * boxes to free instead: the pool's old ones if it would overflow (they
+ * are the coldest), or the chain given if the pool is busy. */
+static struct deferred *
+pool_put(struct values *v, struct deferred *first, struct deferred *last,
+         size_t n)
+{
+	struct deferred *old = NULL;
+
+	last->next = NULL;
+	if (!pool_try_lock(v))
+		return first;
+	if (v->pooled + n > POOL_MAX) {
+		old = v->pool;
+		v->pool = NULL;
+		v->pooled = 0;
+	}
+	last->next = v->pool;
+	v->pool = first;
+	v->pooled += n;
+	pool_unlock(v);
+	return old;
+}
+
+/* Frees a chain of boxes (past their release, or never published):
+ * how many. */
+static size_t
+free_boxes(struct values *v, struct deferred *d)
+{
+	struct deferred *next;
+	size_t n = 0;
+
+	for (; d != NULL; d = next, n++) {
+		next = d->next;
+		v->mem.free(box_of_deferred(d), sizeof(struct box), v->mem.ctx);
+	}
+	atomic_fetch_sub_explicit(&v->mem.bytes, n * sizeof(struct box),
+	    memory_order_relaxed);
+	return n;
+}
+
 int
 syncmap__value_wrap(struct values *v, void *value, void **raw)
 {
@@ -26,11 +102,13 @@ syncmap__value_wrap(struct values *v, void *value, void **raw)
 		*raw = encode(value);
 		return 0;
 	}
-	if ((b = mem_try_alloc(&v->mem, sizeof(*b), &err)) == NULL)
-		return err;
-	b->link.run = release_box;
+	if ((b = pool_take(v)) == NULL) {
+		if ((b = mem_try_alloc(&v->mem, sizeof(*b), &err)) == NULL)
+			return err;
+		b->link.run = release_box;
+		b->vals = v;
+	}
 	b->value = value;
-	b->vals = v;
 	*raw = b;
 	return 0;
 }
@@ -38,8 +116,12 @@ syncmap__value_wrap(struct values *v, void *value, void **raw)
 void
 syncmap__value_discard(struct values *v, void *raw)
 {
-	if (value_boxed(v, raw))
-		mem_free(&v->mem, raw, sizeof(struct box));
+	struct deferred *d;
+
+	if (!value_boxed(v, raw))
+		return;
+	d = &((struct box *)raw)->link;
+	free_boxes(v, pool_put(v, d, d, 1));
 }
 
 /*
@@ -78,8 +160,10 @@ values_put(struct values *v, size_t n)
 	void (*free_fn)(void *, size_t, void *) = v->mem.free;
 	void *ctx = v->mem.ctx;
 
-	if (atomic_fetch_sub_explicit(&v->refs, n, memory_order_acq_rel) == n)
+	if (atomic_fetch_sub_explicit(&v->refs, n, memory_order_acq_rel) == n) {
+		free_boxes(v, v->pool);
 		free_fn(v, sizeof(*v), ctx);
+	}
 }
 
 /* Boxes that left together mostly belong to one map: the counts of a run
@@ -121,26 +205,31 @@ syncmap__values_collect(struct deferred **last, size_t *n)
 	return first;
 }
 
-/* Runs from the queue, after the grace period, with no mutex held: this
- * box and those of the same map after it, counted once. */
+/* Runs from the queue, after the grace period, with no mutex held (a
+ * release may store into the map, and so take from the pool): this box
+ * and those of the same map after it, counted once.  Their boxes go to
+ * the pool, those past POOL_MAX to the allocator. */
 static struct deferred *
 release_box(struct deferred *d)
 {
 	struct values *v = box_of_deferred(d)->vals;
-	struct deferred *stop;
+	struct deferred *e = d, *cut = NULL, *end = NULL, *stop, *spill = NULL;
 	size_t n, i;
 
 	stop = same_map_run(d, &n)->next;
-	for (i = 0; i < n; i++) {
-		struct box *b = box_of_deferred(d);
-
-		d = d->next;
-		v->ops.release(b->value, v->ops.ctx);
-		v->mem.free(b, sizeof(*b), v->mem.ctx);
+	for (i = 0; i < n; i++, e = e->next) {
+		v->ops.release(box_of_deferred(e)->value, v->ops.ctx);
+		if (i < POOL_MAX)
+			cut = e;
+		end = e;
 	}
+	if (cut != end) {
+		spill = cut->next;
+		end->next = NULL;
+	}
+	free_boxes(v, spill);
+	free_boxes(v, pool_put(v, d, cut, n < POOL_MAX ? n : POOL_MAX));
 	atomic_fetch_sub_explicit(&v->mem.pending, n * sizeof(struct box),
-	    memory_order_relaxed);
-	atomic_fetch_sub_explicit(&v->mem.bytes, n * sizeof(struct box),
 	    memory_order_relaxed);
 	values_put(v, n);
 	return stop;
@@ -159,6 +248,9 @@ syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem,
 		return EINVAL;
 	}
 	v->ops = *ops;
+	atomic_flag_clear_explicit(&v->pool_lock, memory_order_relaxed);
+	v->pool = NULL;
+	v->pooled = 0;
 	v->mem.malloc = mem->malloc;
 	v->mem.free = mem->free;
 	v->mem.ctx = mem->ctx;

@@ -41,6 +41,17 @@ struct values {
 	 * lock (values.c), so destroy's put comes after every box of the
 	 * map has been counted. */
 	_Atomic size_t refs;
+	/* Boxes past their release, kept for the next stores: a store that
+	 * finds one pays one uncontended atomic instead of a malloc and a
+	 * count, and the poll that released it no free.  At most POOL_MAX,
+	 * counted in mem.bytes (the map still holds them).  The lock is only
+	 * ever tried: a caller that finds it taken goes to the allocator, so
+	 * no store waits for another thread.  A line away from what every
+	 * call reads (the block is only MEM_ALIGN-aligned, hence a gap). */
+	char gap[CACHELINE];
+	atomic_flag pool_lock;
+	struct deferred *pool;      /* under pool_lock, through next */
+	size_t pooled;
 };
 
 struct box {
@@ -102,7 +113,7 @@ value_compare_and_swap(const struct values *v, struct entry *e, void *old,
 /* The value word that stores value: its box, allocated now; 0 or -ENOMEM
  * or -EINVAL (mem.h).  Lock-free: the allocator must be thread-safe. */
 HIDDEN int syncmap__value_wrap(struct values *v, void *value, void **raw);
-/* A value word that was never published goes at once. */
+/* A value word that was never published goes back at once. */
 HIDDEN void syncmap__value_discard(struct values *v, void *raw);
 /* The value of a value word has left its map: released after a grace
  * period.  One atomic; never allocates, never fails. */
