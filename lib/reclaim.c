@@ -69,6 +69,8 @@ static pthread_key_t thread_key;
 static bool thread_key_ok;
 
 static void deferred_atfork_prepare(void);
+static void collect_own_wait(void);
+static void append_departed_locked(struct deferred *first);
 static void deferred_atfork_parent(void);
 static void deferred_atfork_child(void);
 
@@ -86,6 +88,7 @@ thread_gone(void *arg)
 {
 	struct reader *r = arg;
 
+	collect_own_wait();
 	/* A thread that made few calls may never have reached a 64th: its
 	 * exit is its last chance to move the queue on (bounded delay). */
 	syncmap__deferred_poll();
@@ -100,8 +103,14 @@ thread_gone(void *arg)
 static void
 registry_atfork_child(void)
 {
-	struct reader *me = syncmap__self;
+	struct reader *me = syncmap__self, *r;
+	struct deferred *first = NULL;
 
+	/* The rings of the threads the child does not have, onto its queue
+	 * (the parent's prepare holds its lock). */
+	CK_LIST_FOREACH(r, &registry, link)
+		first = syncmap__values_drain(r, first);
+	append_departed_locked(first);
 	CK_LIST_INIT(&registry);
 	if (me != NULL)
 		CK_LIST_INSERT_HEAD(&registry, me, link);
@@ -151,6 +160,8 @@ registry_add(struct reader *r)
 	atomic_init(&r->state, 0);
 	r->nest = 0;
 	r->ticks = 0;
+	atomic_init(&r->ring_tail, 0);
+	atomic_init(&r->ring_head, 0);
 	pthread_mutex_lock(&registry_lock);
 	CK_LIST_INSERT_HEAD(&registry, r, link);
 	pthread_mutex_unlock(&registry_lock);
@@ -397,6 +408,16 @@ static _Atomic size_t deferred_running;
  * runs it all).  docs/design.md, "Managed values", has the arithmetic. */
 #define DEFERRED_SLICE 64
 
+/* A poll that finds nothing due moves the grace period on only every
+ * DEFERRED_IDLE_SCANS-th time, or once DEFERRED_WAITING items wait: a scan
+ * is a membarrier(2), which costs as much as a hundred calls, and a
+ * Swap-heavy thread polls every 64th call.  That delays a release by at
+ * most a few hundred calls more, and the queue holds some 40 KiB more at
+ * worst. */
+#define DEFERRED_IDLE_SCANS 4
+#define DEFERRED_WAITING 1024
+static unsigned int polls, idle_polls;     /* under deferred_lock */
+
 static void
 deferred_atfork_prepare(void)
 {
@@ -416,34 +437,76 @@ deferred_atfork_child(void)
 	pthread_mutex_unlock(&deferred_lock);
 }
 
-/* Appends a chain stamped with the epoch read now; the caller fenced after
- * unlinking what it holds (rule 4). */
+/* The stamp for what is appended now; the caller fenced after unlinking
+ * it (rule 4). */
+static uintptr_t
+stamp_locked(void)
+{
+	return atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
+}
+
+/* Appends a chain already stamped. */
 static void
 append_locked(struct deferred *first, struct deferred *last, size_t n)
 {
-	uintptr_t e = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
-	struct deferred *d;
-
-	for (d = first; d != NULL; d = d->next)
-		d->epoch = e;
 	*deferred_tail = first;
 	deferred_tail = &last->next;
 	atomic_fetch_add_explicit(&deferred_count, n, memory_order_relaxed);
 }
 
-/* Values that left their maps join the queue.  Everything on the stack was
- * unlinked before it was pushed, so before the exchange that took it; the
- * fence after the exchange then stands where rule 4 puts it. */
+/* Values that left their maps join the queue, from the stack and the
+ * caller's ring, and with all from every thread's ring.  Everything there
+ * was unlinked before it was pushed, so before the acquire that took it;
+ * the fence after that then stands where rule 4 puts it. */
 static void
-collect_locked(void)
+append_departed_locked(struct deferred *first)
 {
-	struct deferred *first, *last;
+	struct deferred *last;
 	size_t n;
 
-	if ((first = syncmap__values_collect(&last, &n)) == NULL)
+	if (first == NULL)
 		return;
 	retire_fence();
+	first = syncmap__values_stamp(first, stamp_locked(), &last, &n);
 	append_locked(first, last, n);
+}
+
+static void
+collect_locked(bool all)
+{
+	struct deferred *first;
+	struct reader *r;
+
+	first = syncmap__values_take();
+	if (syncmap__self != NULL)
+		first = syncmap__values_drain(syncmap__self, first);
+	if (all) {
+		pthread_mutex_lock(&registry_lock);
+		CK_LIST_FOREACH(r, &registry, link)
+			first = syncmap__values_drain(r, first);
+		pthread_mutex_unlock(&registry_lock);
+	}
+	append_departed_locked(first);
+}
+
+/* The ring of a thread about to exit, whose record leaves the registry
+ * with it: onto the queue, waiting for the lock if need be. */
+static void
+collect_own_wait(void)
+{
+	pthread_mutex_lock(&deferred_lock);
+	collect_locked(false);
+	pthread_mutex_unlock(&deferred_lock);
+}
+
+bool
+syncmap__deferred_collect_own(void)
+{
+	if (pthread_mutex_trylock(&deferred_lock) != 0)
+		return false;
+	collect_locked(false);
+	pthread_mutex_unlock(&deferred_lock);
+	return true;
 }
 
 /* Takes up to max items past their grace period off the queue. */
@@ -491,9 +554,15 @@ syncmap__deferred_poll(void)
 	if ((n == 0 && !syncmap__values_departed()) ||
 	    pthread_mutex_trylock(&deferred_lock) != 0)
 		return;
-	collect_locked();
+	/* Other threads' rings, as often as a scan at most: a walk of every
+	 * record, for the boxes of threads that went idle. */
+	collect_locked((++polls % DEFERRED_IDLE_SCANS == 0 ||
+	    deferred_head == NULL) && syncmap__values_rings_used());
 	n = DEFERRED_SLICE + n / 64;
-	if ((d = deferred_take_locked(n)) == NULL && deferred_head != NULL) {
+	if ((d = deferred_take_locked(n)) == NULL && deferred_head != NULL &&
+	    (++idle_polls % DEFERRED_IDLE_SCANS == 0 ||
+	    atomic_load_explicit(&deferred_count, memory_order_relaxed) >=
+	    DEFERRED_WAITING)) {
 		grace_try_advance();
 		d = deferred_take_locked(n);
 	}
@@ -514,7 +583,7 @@ syncmap__deferred_settle(void)
 
 	pthread_once(&init_once, init);
 	pthread_mutex_lock(&deferred_lock);
-	collect_locked();
+	collect_locked(true);
 	pthread_mutex_unlock(&deferred_lock);
 	pthread_mutex_lock(&registry_lock);
 	if (advance_locked(&moved) && moved)
@@ -559,6 +628,7 @@ syncmap_defer(void (*fn)(void *arg), void *arg)
 	 * before the epoch that stamps it is read. */
 	retire_fence();
 	pthread_mutex_lock(&deferred_lock);
+	f->link.epoch = stamp_locked();
 	append_locked(&f->link, &f->link, 1);
 	pthread_mutex_unlock(&deferred_lock);
 	return 0;
@@ -611,7 +681,7 @@ syncmap_barrier(void)
 	 * the call has a stamp at most the epoch read now (deferred_lock
 	 * orders the stamps). */
 	pthread_mutex_lock(&deferred_lock);
-	collect_locked();
+	collect_locked(true);
 	target = atomic_load_explicit(&syncmap__epoch, memory_order_relaxed);
 	pthread_mutex_unlock(&deferred_lock);
 	while (atomic_load_explicit(&safe, memory_order_acquire) <= target) {

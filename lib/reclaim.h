@@ -94,6 +94,11 @@ struct reclaim {
 	struct mem *mem;
 };
 
+/* Slots of a thread's departure ring (values.c).  Small, since the record
+ * is initial-exec TLS, which a dlopen(3)ed library takes from a surplus of
+ * some 1.6 KiB that all such libraries share. */
+#define DEPART_RING 32
+
 /* One per thread that has called into the library, in the registry. */
 struct reader {
 	/* 0 outside a section; epoch << 1 | 1 inside.  Written by its owner,
@@ -102,6 +107,12 @@ struct reader {
 	unsigned int nest;        /* open sections; the owner's alone */
 	unsigned int ticks;
 	CK_LIST_ENTRY(reader) link;   /* the registry, under its lock */
+	/* Boxes this thread made leave their maps and no one has taken onto
+	 * the queue yet: a single-producer ring, filled by the owner and
+	 * emptied by whoever holds the queue's lock (values.c). */
+	_Atomic unsigned int ring_tail;   /* written by the owner */
+	_Atomic unsigned int ring_head;   /* written under the queue's lock */
+	struct deferred *ring[DEPART_RING];
 };
 
 HIDDEN extern __thread struct reader *syncmap__self
@@ -182,6 +193,9 @@ HIDDEN struct mem *syncmap__reclaim_mem(void);
 /* Runs a slice of the queue whose grace period has passed; called with no
  * mutex held. */
 HIDDEN void syncmap__deferred_poll(void);
+/* The calling thread's departure ring is full: takes it onto the queue,
+ * unless another thread holds the queue; false then. */
+HIDDEN bool syncmap__deferred_collect_own(void);
 /* For destroy: takes every value that has left a map onto the queue and,
  * if no thread is inside a section, runs the whole queue now. */
 HIDDEN void syncmap__deferred_settle(void);

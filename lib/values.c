@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * values.c - boxes, and the stack where values wait after leaving a map
- * until the queue of reclaim.c takes them (values.h; docs/design.md,
- * "Managed values").
+ * values.c - boxes, their pool, and the rings and stack where values wait
+ * after leaving a map until the queue of reclaim.c takes them (values.h;
+ * docs/design.md, "Managed values").
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -10,17 +10,22 @@
 
 #include "values.h"
 
-/* Every box that left a map and is not yet on the queue, newest first.  A
- * Treiber stack that is only ever emptied whole, so it has no ABA. */
+/* Boxes that left a map while their thread's ring was full (or the thread
+ * had no record), newest first.  A Treiber stack that is only ever
+ * emptied whole, so it has no ABA. */
 static _Atomic(struct deferred *) departed;
+/* Set when a thread's ring goes from empty to not: some ring may hold
+ * boxes that only a walk of every thread's record would find (reclaim.c
+ * takes and clears it before such a walk). */
+static _Atomic bool rings_used;
 
 static struct deferred *release_box(struct deferred *d);
 
-/* Boxes a map keeps, at most: twice the slice a poll runs (reclaim.c's
- * DEFERRED_SLICE), so that a store-heavy thread finds the boxes of the
- * last poll's releases waiting, and a map that stopped storing holds no
- * more than 5 KiB of them. */
-#define POOL_MAX 128
+/* Boxes a map keeps, at most: what the polls between two scans release
+ * (reclaim.c: a scan every fourth idle poll, 64 items or more a poll), so
+ * that a store-heavy thread finds them waiting; a map that stopped storing
+ * holds 20 KiB of them at most. */
+#define POOL_MAX 512
 
 static bool
 pool_try_lock(struct values *v)
@@ -129,14 +134,11 @@ syncmap__value_discard(struct values *v, void *raw)
  * unlink that came before it, before it stamps the box with the epoch
  * (rule 4 across threads: docs/design.md, "Managed values").
  */
-void
-syncmap__value_depart(struct values *v, void *raw)
+static void
+stack_push(struct deferred *d)
 {
-	struct deferred *d, *head;
+	struct deferred *head;
 
-	if (!value_boxed(v, raw))
-		return;
-	d = &((struct box *)raw)->link;
 	head = atomic_load_explicit(&departed, memory_order_relaxed);
 	do
 		d->next = head;
@@ -144,11 +146,82 @@ syncmap__value_depart(struct values *v, void *raw)
 	    memory_order_release, memory_order_relaxed));
 }
 
+/*
+ * The ring: a departure writes one slot of the thread's own record, no
+ * atomic read-modify-write and no store into the box, whose line is cold
+ * by now.  The tail's release orders the slot, and the unlink before it,
+ * before a drainer's acquire of the tail (rule 4, as the stack's push);
+ * the head's acquire orders a drainer's read of a slot before the owner
+ * writes it again.  A full ring is taken onto the queue by its owner
+ * when the queue is free; else the box goes to the stack.
+ */
+static bool
+ring_push(struct reader *r, struct deferred *d)
+{
+	unsigned int t = atomic_load_explicit(&r->ring_tail, memory_order_relaxed);
+	unsigned int h = atomic_load_explicit(&r->ring_head, memory_order_acquire);
+
+	if (t - h == DEPART_RING) {
+		if (!syncmap__deferred_collect_own())
+			return false;
+		h = atomic_load_explicit(&r->ring_head, memory_order_acquire);
+	}
+	r->ring[t % DEPART_RING] = d;
+	atomic_store_explicit(&r->ring_tail, t + 1, memory_order_release);
+	/* Release: a drainer that takes the hint (acq_rel) then sees the
+	 * tail just written. */
+	if (t == h)
+		atomic_store_explicit(&rings_used, true, memory_order_release);
+	return true;
+}
+
+void
+syncmap__value_depart(struct values *v, void *raw)
+{
+	struct reader *r = syncmap__self;
+	struct deferred *d;
+
+	if (!value_boxed(v, raw))
+		return;
+	d = &((struct box *)raw)->link;
+	if (r == NULL || !ring_push(r, d))
+		stack_push(d);
+}
+
 bool
 syncmap__values_departed(void)
 {
+	struct reader *r = syncmap__self;
+
 	/* Relaxed: a hint for a poll; a push missed is seen at a later one. */
-	return atomic_load_explicit(&departed, memory_order_relaxed) != NULL;
+	return atomic_load_explicit(&departed, memory_order_relaxed) != NULL ||
+	    atomic_load_explicit(&rings_used, memory_order_relaxed) ||
+	    (r != NULL &&
+	    atomic_load_explicit(&r->ring_tail, memory_order_relaxed) !=
+	    atomic_load_explicit(&r->ring_head, memory_order_relaxed));
+}
+
+bool
+syncmap__values_rings_used(void)
+{
+	return atomic_exchange_explicit(&rings_used, false,
+	    memory_order_acq_rel);
+}
+
+struct deferred *
+syncmap__values_drain(struct reader *r, struct deferred *d)
+{
+	unsigned int h = atomic_load_explicit(&r->ring_head, memory_order_relaxed);
+	unsigned int t = atomic_load_explicit(&r->ring_tail, memory_order_acquire);
+	struct deferred *x;
+
+	for (; h != t; h++) {
+		x = r->ring[h % DEPART_RING];
+		x->next = d;
+		d = x;
+	}
+	atomic_store_explicit(&r->ring_head, t, memory_order_release);
+	return d;
 }
 
 /* Relaxed counts: refs is taken under the queue's lock and only dropped
@@ -166,60 +239,68 @@ values_put(struct values *v, size_t n)
 	}
 }
 
-/* Boxes that left together mostly belong to one map: the counts of a run
- * of them are taken once. */
-static struct deferred *
-same_map_run(struct deferred *d, size_t *n)
+/* k boxes of v are taken onto the queue: each holds a reference to v
+ * until its release, and is pending. */
+static void
+count_departed(struct values *v, size_t k)
 {
-	struct values *v = box_of_deferred(d)->vals;
-
-	for (*n = 1; d->next != NULL && box_of_deferred(d->next)->vals == v; (*n)++)
-		d = d->next;
-	return d;
+	atomic_fetch_add_explicit(&v->refs, k, memory_order_relaxed);
+	mem_retired(&v->mem, k * sizeof(struct box));
 }
 
 struct deferred *
-syncmap__values_collect(struct deferred **last, size_t *n)
+syncmap__values_take(void)
 {
-	struct deferred *d, *next, *end, *first = NULL;
-	size_t k;
+	return atomic_exchange_explicit(&departed, NULL, memory_order_acquire);
+}
 
-	d = atomic_exchange_explicit(&departed, NULL, memory_order_acquire);
+/* One pass over what was taken, which is cold by now: newest first on the
+ * stack, reversed so that the queue keeps the order in which the values
+ * left, stamped, and counted by runs of one map. */
+struct deferred *
+syncmap__values_stamp(struct deferred *d, uintptr_t epoch,
+                      struct deferred **last, size_t *n)
+{
+	struct deferred *next, *first = NULL;
+	struct values *run = NULL, *v;
+	size_t k = 0;
+
 	*last = d;
 	*n = 0;
-	/* Newest first on the stack: reversed, the queue keeps the order in
-	 * which the values left. */
-	for (; d != NULL; d = next) {
+	for (; d != NULL; d = next, k++) {
 		next = d->next;
 		d->next = first;
+		d->epoch = epoch;
 		first = d;
+		if ((v = box_of_deferred(d)->vals) != run) {
+			if (run != NULL)
+				count_departed(run, k);
+			run = v;
+			*n += k;
+			k = 0;
+		}
 	}
-	for (d = first; d != NULL; d = end->next) {
-		struct values *v = box_of_deferred(d)->vals;
-
-		end = same_map_run(d, &k);
-		atomic_fetch_add_explicit(&v->refs, k, memory_order_relaxed);
-		mem_retired(&v->mem, k * sizeof(struct box));
-		*n += k;
-	}
+	if (run != NULL)
+		count_departed(run, k);
+	*n += k;
 	return first;
 }
 
 /* Runs from the queue, after the grace period, with no mutex held (a
  * release may store into the map, and so take from the pool): this box
- * and those of the same map after it, counted once.  Their boxes go to
- * the pool, those past POOL_MAX to the allocator. */
+ * and the boxes of the same map after it, in one pass, counted once.
+ * They go to the pool, those past POOL_MAX to the allocator. */
 static struct deferred *
 release_box(struct deferred *d)
 {
 	struct values *v = box_of_deferred(d)->vals;
-	struct deferred *e = d, *cut = NULL, *end = NULL, *stop, *spill = NULL;
-	size_t n, i;
+	struct deferred *e, *cut = d, *end = d, *spill = NULL;
+	size_t n = 0;
 
-	stop = same_map_run(d, &n)->next;
-	for (i = 0; i < n; i++, e = e->next) {
+	for (e = d; e != NULL && e->run == release_box &&
+	    box_of_deferred(e)->vals == v; e = e->next) {
 		v->ops.release(box_of_deferred(e)->value, v->ops.ctx);
-		if (i < POOL_MAX)
+		if (++n <= POOL_MAX)
 			cut = e;
 		end = e;
 	}
@@ -232,7 +313,7 @@ release_box(struct deferred *d)
 	atomic_fetch_sub_explicit(&v->mem.pending, n * sizeof(struct box),
 	    memory_order_relaxed);
 	values_put(v, n);
-	return stop;
+	return e;
 }
 
 int

@@ -5,11 +5,13 @@
  * With ops set, an entry's value word points at a box, not at the value:
  * { the value, its map's ops }, as Go's entry.p points at a heap *any.  The
  * box is allocated when the value is stored, so that it is all a departure
- * needs: leaving the map is one lock-free push of the box onto the
- * library-wide departure stack (values.c), never an allocation, and the
- * garbage stays the library's whatever becomes of the thread that made it
- * leave.  The queue of reclaim.c then runs the release after a grace
- * period, with no mutex held (docs/design.md, "Managed values").
+ * needs: leaving the map writes the box's address in a ring of the
+ * thread's record, or pushes the box onto the library-wide departure stack
+ * when the ring is full (values.c), never an allocation; and the garbage
+ * stays the library's whatever becomes of the thread that made it leave,
+ * since any poller can empty any ring.  The queue of reclaim.c then runs
+ * the release after a grace period, with no mutex held (docs/design.md,
+ * "Managed values").
  *
  * A stored NULL has no box (NULL_VALUE, as without ops): nothing to
  * release.  Without ops, the value word is the value itself and every
@@ -116,7 +118,8 @@ HIDDEN int syncmap__value_wrap(struct values *v, void *value, void **raw);
 /* A value word that was never published goes back at once. */
 HIDDEN void syncmap__value_discard(struct values *v, void *raw);
 /* The value of a value word has left its map: released after a grace
- * period.  One atomic; never allocates, never fails. */
+ * period.  No atomic read-modify-write while the thread's ring has room;
+ * never allocates, never fails. */
 HIDDEN void syncmap__value_depart(struct values *v, void *raw);
 
 /* 0, or ENOMEM, or EINVAL for a block misaligned (as syncmap_create's
@@ -129,11 +132,24 @@ HIDDEN void syncmap__values_put_map(struct values *v);
  * of it waiting to be released. */
 HIDDEN size_t syncmap__values_bytes(struct values *v, size_t *pending);
 
-/* The departure stack, for reclaim.c's queue: takes everything pushed so
- * far, in push order, counting each box's reference; under the queue's
- * lock.  *last and *n describe the chain. */
-HIDDEN struct deferred *syncmap__values_collect(struct deferred **last,
-                                                size_t *n);
+/* The departure stack, for reclaim.c's queue, under the queue's lock:
+ * takes everything pushed so far; then, after rule 4's fence, puts it in
+ * the order the values left, stamped with epoch, counting each box's
+ * reference.  *last and *n describe the chain. */
+HIDDEN struct deferred *syncmap__values_take(void);
+HIDDEN struct deferred *syncmap__values_stamp(struct deferred *d,
+                                              uintptr_t epoch,
+                                              struct deferred **last,
+                                              size_t *n);
+/* Anything departed that a poll could take: on the stack, in this
+ * thread's ring, or (the hint) in some ring. */
 HIDDEN bool syncmap__values_departed(void);
+/* Takes the hint that some ring holds boxes, clearing it. */
+HIDDEN bool syncmap__values_rings_used(void);
+/* Pushes the boxes of r's ring onto the chain d, newest first as the
+ * stack has them; under the queue's lock (and the registry's, for a
+ * record not the caller's). */
+HIDDEN struct deferred *syncmap__values_drain(struct reader *r,
+                                              struct deferred *d);
 
 #endif /* SYNCMAP_VALUES_H */

@@ -523,6 +523,52 @@ START_TEST(test_leaver_exits)
 }
 END_TEST
 
+static atomic_int idler_stage;   /* 1: values left, 2: may exit */
+
+static void *
+store_delete_idle(void *arg)
+{
+	char k[KEYBUF];
+	long i;
+
+	(void)arg;
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(syncmap_store(exiting_map, k, key_of(k, i),
+		    obj_new()), 0);
+		ck_assert_int_eq(syncmap_delete(exiting_map, k, key_of(k, i)), 1);
+	}
+	atomic_store(&idler_stage, 1);
+	wait_stage(&idler_stage, 2);
+	return NULL;
+}
+
+/* A thread that makes a few values leave, fewer than its departure ring
+ * holds, and then idles, alive and outside any section: other threads'
+ * calls, which only read another map, still release them. */
+START_TEST(test_leaver_idles)
+{
+	syncmap_t *other = map_new(SYNCMAP_BOUNDED, NULL);
+	long before = atomic_load(&releases_seen), i;
+	pthread_t t;
+
+	exiting_map = values_map(SYNCMAP_BOUNDED, NULL, &releasing);
+	atomic_store(&idler_stage, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, store_delete_idle, NULL), 0);
+	wait_stage(&idler_stage, 1);
+	for (i = 0; i < 100000 && atomic_load(&releases_seen) - before < 10; i++)
+		syncmap_load(other, "x", 1, NULL);
+	ck_assert_msg(atomic_load(&releases_seen) - before == 10,
+	    "%ld of 10 released within 100,000 calls while their thread idles",
+	    atomic_load(&releases_seen) - before);
+	atomic_store(&idler_stage, 2);
+	pthread_join(t, NULL);
+	syncmap_destroy(exiting_map);
+	syncmap_destroy(other);
+	ck_assert_int_eq(atomic_load(&objs_alive), 0);
+	no_bad_calls();
+}
+END_TEST
+
 /* A release may call back into the same map, on other keys: no mutex is
  * held while it runs. */
 static syncmap_t *reentrant_map;
@@ -700,5 +746,6 @@ SUITE("values", "values", 120,
 	{ test_memory, 1 },
 	{ test_release_waits_for_sections, 1 },
 	{ test_leaver_exits, 1 },
+	{ test_leaver_idles, 1 },
 	{ test_release_reenters, 2 },
 	{ test_threads, 4 })
