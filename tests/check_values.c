@@ -486,86 +486,78 @@ START_TEST(test_release_waits_for_sections)
 END_TEST
 
 static syncmap_t *exiting_map;
-
-static void *
-store_delete_exit(void *arg)
-{
-	char k[KEYBUF];
-	long i;
-
-	(void)arg;
-	for (i = 0; i < 50; i++) {
-		ck_assert_int_eq(syncmap_store(exiting_map, k, key_of(k, i),
-		    obj_new()), 0);
-		ck_assert_int_eq(syncmap_delete(exiting_map, k, key_of(k, i)), 1);
-	}
-	return NULL;
-}
-
-/* A thread that makes values leave and exits at once: they are freed by
- * later calls of other threads, on another map, with no barrier. */
-START_TEST(test_leaver_exits)
-{
-	syncmap_t *other = map_new(SYNCMAP_BOUNDED, NULL);
-	long before = atomic_load(&releases_seen), i;
-	pthread_t t;
-
-	exiting_map = values_map(SYNCMAP_BOUNDED, NULL, &releasing);
-	ck_assert_int_eq(pthread_create(&t, NULL, store_delete_exit, NULL), 0);
-	pthread_join(t, NULL);
-	for (i = 0; i < 100000 && atomic_load(&releases_seen) - before < 50; i++)
-		syncmap_load(other, "x", 1, NULL);
-	ck_assert_int_eq(atomic_load(&releases_seen) - before, 50);
-	ck_assert_int_eq(atomic_load(&objs_alive), 0);
-	syncmap_destroy(exiting_map);
-	syncmap_destroy(other);
-	no_bad_calls();
-}
-END_TEST
-
 static atomic_int idler_stage;   /* 1: values left, 2: may exit */
 
+struct leaver {
+	long n;
+	bool idles;
+};
+
+/* n values stored into exiting_map and deleted again; then, if told,
+ * the thread idles, alive and outside any section, until let go. */
 static void *
-store_delete_idle(void *arg)
+leave_values(void *arg)
 {
+	struct leaver *l = arg;
 	char k[KEYBUF];
 	long i;
 
-	(void)arg;
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < l->n; i++) {
 		ck_assert_int_eq(syncmap_store(exiting_map, k, key_of(k, i),
 		    obj_new()), 0);
 		ck_assert_int_eq(syncmap_delete(exiting_map, k, key_of(k, i)), 1);
 	}
-	atomic_store(&idler_stage, 1);
-	wait_stage(&idler_stage, 2);
+	if (l->idles) {
+		atomic_store(&idler_stage, 1);
+		wait_stage(&idler_stage, 2);
+	}
 	return NULL;
 }
 
-/* A thread that makes a few values leave, fewer than its departure ring
- * holds, and then idles, alive and outside any section: other threads'
- * calls, which only read another map, still release them. */
-START_TEST(test_leaver_idles)
+/* The values a thread made leave are freed by later calls of other
+ * threads, on another map, with no barrier: whether that thread exits at
+ * once or idles on. */
+static void
+check_leaver(long n, bool idles)
 {
 	syncmap_t *other = map_new(SYNCMAP_BOUNDED, NULL);
 	long before = atomic_load(&releases_seen), i;
+	struct leaver l = { n, idles };
 	pthread_t t;
 
 	exiting_map = values_map(SYNCMAP_BOUNDED, NULL, &releasing);
 	atomic_store(&idler_stage, 0);
-	ck_assert_int_eq(pthread_create(&t, NULL, store_delete_idle, NULL), 0);
-	wait_stage(&idler_stage, 1);
-	for (i = 0; i < 100000 && atomic_load(&releases_seen) - before < 10; i++)
+	ck_assert_int_eq(pthread_create(&t, NULL, leave_values, &l), 0);
+	if (idles)
+		wait_stage(&idler_stage, 1);
+	else
+		pthread_join(t, NULL);
+	for (i = 0; i < 100000 && atomic_load(&releases_seen) - before < n; i++)
 		syncmap_load(other, "x", 1, NULL);
-	ck_assert_msg(atomic_load(&releases_seen) - before == 10,
-	    "%ld of 10 released within 100,000 calls while their thread idles",
-	    atomic_load(&releases_seen) - before);
-	atomic_store(&idler_stage, 2);
-	pthread_join(t, NULL);
+	ck_assert_msg(atomic_load(&releases_seen) - before == n,
+	    "%ld of %ld released within 100,000 calls",
+	    atomic_load(&releases_seen) - before, n);
+	if (idles) {
+		atomic_store(&idler_stage, 2);
+		pthread_join(t, NULL);
+	}
 	syncmap_destroy(exiting_map);
 	syncmap_destroy(other);
 	ck_assert_int_eq(atomic_load(&objs_alive), 0);
 	no_bad_calls();
+}
+
+START_TEST(test_leaver_exits)
+{
+	check_leaver(50, false);
+}
+END_TEST
+
+/* Fewer values than a thread's departure ring holds, which only a walk of
+ * every thread's ring finds. */
+START_TEST(test_leaver_idles)
+{
+	check_leaver(10, true);
 }
 END_TEST
 
