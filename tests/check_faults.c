@@ -527,19 +527,8 @@ START_TEST(test_fork_with_storing_threads)
 	int i, status, hung = 0, failed = 0;
 	pid_t pid;
 
-#ifdef __SANITIZE_THREAD__
-	/* TSan's runtime is not fork-safe with threads running: children
-	 * hung in its own allocator's lock (inside free), not in the map. */
-	printf("fork test skipped under ThreadSanitizer\n");
-	return;
-#endif
-	/* Under valgrind (scaled down) each child inherits the parent
-	 * threads' stacks, which its leak check reports as lost, and runs
-	 * too slowly for its alarm; the plain and ASan builds run it. */
-	if (test_scale() > 1) {
-		printf("fork test skipped under valgrind (SYNCMAP_TEST_SCALE > 1)\n");
+	if (fork_test_skipped())
 		return;
-	}
 	m = map_new(SYNCMAP_BOUNDED, NULL);
 
 	for (i = 0; i < 2; i++) {

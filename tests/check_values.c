@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -561,6 +563,44 @@ START_TEST(test_leaver_idles)
 }
 END_TEST
 
+/* Values in the departure ring of a thread that a fork's child lacks are
+ * the child's to release too, each once, as they are the parent's. */
+START_TEST(test_fork_releases_rings)
+{
+	long before = atomic_load(&releases_seen);
+	struct leaver l = { 10, true };
+	int status;
+	pthread_t t;
+	pid_t pid;
+
+	if (fork_test_skipped())
+		return;
+	exiting_map = values_map(SYNCMAP_BOUNDED, NULL, &releasing);
+	atomic_store(&idler_stage, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, leave_values, &l), 0);
+	wait_stage(&idler_stage, 1);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm(60);
+		if (syncmap_barrier() != 0)
+			_exit(2);
+		_exit(atomic_load(&releases_seen) - before == 10 ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "the child did not release the other thread's values once each "
+	    "(status %d)", status);
+	atomic_store(&idler_stage, 2);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(syncmap_barrier(), 0);
+	ck_assert_int_eq(atomic_load(&releases_seen) - before, 10);
+	syncmap_destroy(exiting_map);
+	ck_assert_int_eq(atomic_load(&objs_alive), 0);
+	no_bad_calls();
+}
+END_TEST
+
 /* A release may call back into the same map, on other keys: no mutex is
  * held while it runs. */
 static syncmap_t *reentrant_map;
@@ -739,5 +779,6 @@ SUITE("values", "values", 120,
 	{ test_release_waits_for_sections, 1 },
 	{ test_leaver_exits, 1 },
 	{ test_leaver_idles, 1 },
+	{ test_fork_releases_rings, 1 },
 	{ test_release_reenters, 2 },
 	{ test_threads, 4 })

@@ -266,6 +266,21 @@ test_scale(void)
 	return n > 0 ? n : 1;
 }
 
+bool
+fork_test_skipped(void)
+{
+#ifdef __SANITIZE_THREAD__
+	printf("fork test skipped under ThreadSanitizer\n");
+	return true;
+#else
+	if (test_scale() > 1) {
+		printf("fork test skipped under valgrind (SYNCMAP_TEST_SCALE > 1)\n");
+		return true;
+	}
+	return false;
+#endif
+}
+
 size_t
 key_of(char *buf, long i)
 {

@@ -125,6 +125,14 @@ size_t bounded_bytes_limit(size_t live, size_t key_bytes);
  * the same code paths, fewer times. */
 long test_scale(void);
 
+/* True (and says so) where a test that forks beside running threads must
+ * not run: under ThreadSanitizer, whose runtime is not fork-safe with
+ * threads running (children hung in its allocator's lock), and under
+ * valgrind (scaled down), where each child inherits the parent threads'
+ * stacks, which its leak check reports as lost, and runs too slowly for
+ * its alarm. */
+bool fork_test_skipped(void);
+
 /* A row of a suite's table: a test and how many loop indices it runs (0 to
  * loops - 1); a plain test is a loop of 1, as tcase_add_test is in Check. */
 struct test_row {
