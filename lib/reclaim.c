@@ -454,10 +454,10 @@ append_locked(struct deferred *first, struct deferred *last, size_t n)
 	atomic_fetch_add_explicit(&deferred_count, n, memory_order_relaxed);
 }
 
-/* Values that left their maps join the queue, from the stack and the
- * caller's ring, and with all from every thread's ring.  Everything there
- * was unlinked before it was pushed, so before the acquire that took it;
- * the fence after that then stands where rule 4 puts it. */
+/* Departed boxes taken from the stack or the rings join the queue.
+ * Everything there was unlinked before it was pushed, so before the
+ * acquire that took it; the fence after that then stands where rule 4
+ * puts it. */
 static void
 append_departed_locked(struct deferred *first)
 {
@@ -471,6 +471,8 @@ append_departed_locked(struct deferred *first)
 	append_locked(first, last, n);
 }
 
+/* From the stack and the caller's ring, and with all from every thread's
+ * ring. */
 static void
 collect_locked(bool all)
 {
