@@ -80,9 +80,8 @@ pool_put(struct values *v, struct deferred *first, struct deferred *last,
 	return old;
 }
 
-/* Frees a chain of boxes (past their release, or never published):
- * how many. */
-static size_t
+/* Frees a chain of boxes, past their release or never published. */
+static void
 free_boxes(struct values *v, struct deferred *d)
 {
 	struct deferred *next;
@@ -94,7 +93,6 @@ free_boxes(struct values *v, struct deferred *d)
 	}
 	atomic_fetch_sub_explicit(&v->mem.bytes, n * sizeof(struct box),
 	    memory_order_relaxed);
-	return n;
 }
 
 int
