@@ -145,8 +145,9 @@ syncmap__unlock(struct syncmap *m)
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
 		syncmap__reclaim_poll(&m->gc, false);
 	check_garbage_locked(m);
-	if (m->mem.n_unmapping > 0)
+	if (m->mem.n_unmapping > 0 && !m->mem.mapped_now)
 		syncmap__mem_unmap_step(&m->mem, false);
+	m->mem.mapped_now = false;
 	pthread_mutex_unlock(&m->mu);
 }
 

@@ -68,6 +68,11 @@ struct mem {
 	 * gone; the bounded rule, which reads unmapping_bytes without the
 	 * mutex, leaves them out of what the map holds, as it does pending. */
 	bool maps_big;
+	/* A block was mapped since the last unlock: that call has paid for a
+	 * system call and fresh pages already, and leaves the next unmap step
+	 * (a munmap, whose TLB shootdown interrupts the other cores) to a
+	 * later one.  Under the mutex. */
+	bool mapped_now;
 	unsigned int n_unmapping;
 	struct mem_unmapping unmapping[MEM_UNMAPPING];
 	_Atomic size_t unmapping_bytes;

@@ -336,6 +336,7 @@ syncmap__values_new(const struct syncmap_value_ops *ops, const struct mem *mem,
 	v->mem.error = 0;
 	/* Boxes are small, and freed with no mutex held: no big blocks. */
 	v->mem.maps_big = false;
+	v->mem.mapped_now = false;
 	v->mem.n_unmapping = 0;
 	atomic_init(&v->mem.unmapping_bytes, 0);
 	atomic_init(&v->mem.bytes, sizeof(*v));
