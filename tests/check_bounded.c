@@ -303,6 +303,46 @@ START_TEST(test_churn)
 }
 END_TEST
 
+/* The default allocator maps the big tables (lib/mem.c) and unmaps them in
+ * steps, and cuts small ones from the front of a block waiting to be
+ * unmapped: through rounds of fills, promotions and deletes, the map
+ * checks out after each round, and destroy leaves no page mapped. */
+START_TEST(test_default_allocator_mappings)
+{
+	size_t base = syncmap__mapped_bytes();
+	syncmap_t *m = map_new(SYNCMAP_BOUNDED, NULL);
+	long i, round, n = 40000 / test_scale();
+	struct syncmap_stats st;
+	char k[KEYBUF];
+
+	for (round = 0; round < 6; round++) {
+		for (i = 0; i < n; i++)
+			ck_assert_int_eq(syncmap_store(m, k,
+			    key_of(k, round * n + i), (void *)1), 0);
+		for (i = 0; i < 2 * n; i++)
+			syncmap_load(m, k, key_of(k, round * n + i % n), NULL);
+		for (i = 0; i < n; i += 2)
+			syncmap_delete(m, k, key_of(k, round * n + i));
+		VERIFY(m);
+	}
+	ck_assert_uint_gt(syncmap__mapped_bytes(), base);
+	/* Every key gone, and locked calls enough to unmap what waits: what
+	 * the map says it holds comes back down with the mappings. */
+	for (i = 0; i < 6 * n; i++)
+		syncmap_delete(m, k, key_of(k, i));
+	for (i = 0; i < 4000; i++) {
+		ck_assert_int_eq(syncmap_store(m, "x", 1, (void *)1), 0);
+		syncmap_delete(m, "x", 1);
+	}
+	ck_assert_int_eq(syncmap_stats(m, &st), 0);
+	ck_assert_uint_eq(syncmap__mapped_bytes(), base);
+	/* Less than the smallest mapped table (MEM_BIG, lib/mem.h). */
+	ck_assert_msg(st.bytes < 16384, "%zu bytes held with no key", st.bytes);
+	syncmap_destroy(m);
+	ck_assert_uint_eq(syncmap__mapped_bytes(), base);
+}
+END_TEST
+
 /* ---- random workloads with keys of every size --------------------------- */
 
 START_TEST(test_bounded_random)
@@ -531,6 +571,7 @@ SUITE("bounded", "dirty-map bloat", 120,
 	{ test_bounded_shrinks, 1 },
 	{ test_bounded_dirty_only_deletes, 1 },
 	{ test_churn, 1 },
+	{ test_default_allocator_mappings, 1 },
 	{ test_bounded_random, 3 },
 	{ test_slices, 2 },
 	{ test_held_trigger_margin, 1 },
