@@ -15,7 +15,13 @@
  * block given back could be mapped again by someone else before free()
  * unmaps the whole.  A fresh mapping is zeroed by the
  * kernel a page at a time as it is first touched, so a table that comes
- * from here needs no memset, whose cost is spread over the inserts.
+ * from here needs no memset, whose cost is spread over the inserts; a
+ * small one may instead be cut, resident, from a block waiting to be
+ * unmapped, and zeroed (map_reused says when).
+ *
+ * A system call here costs 30-40 us on a busy virtual machine (an mmap
+ * and its faults; a munmap, whose TLB shootdown interrupts the other
+ * cores), so a call that has mapped a block takes no unmap step as well.
  *
  * Tables from 16 KiB, not only the large ones: after a program has freed
  * many small blocks (another map's entries, say), glibc's malloc tidies
