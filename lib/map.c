@@ -135,20 +135,27 @@ housekeep_locked(struct syncmap *m, size_t calls)
 		syncmap__bounded_after_locked(m, calls);
 }
 
+/* The end of every locked section: rule 6d's check, then a step of giving
+ * back big blocks (mem.c), unless this section mapped one. */
+static void
+unlock_tail(struct syncmap *m)
+{
+	check_garbage_locked(m);
+	if (m->mem.n_unmapping > 0 && !m->mem.mapped_now)
+		syncmap__mem_unmap_step(&m->mem, false);
+	m->mem.mapped_now = false;
+	pthread_mutex_unlock(&m->mu);
+}
+
 /* The policy's hook first (it may retire garbage), then a poll of the
- * map's garbage every 8th time while it has some (rule 6a), then rule
- * 6d's check, then a step of giving back big blocks (mem.c). */
+ * map's garbage every 8th time while it has some (rule 6a). */
 void
 syncmap__unlock(struct syncmap *m)
 {
 	housekeep_locked(m, 1);
 	if (has_garbage(m) && (++m->lock_ops & 7) == 0)
 		syncmap__reclaim_poll(&m->gc, false);
-	check_garbage_locked(m);
-	if (m->mem.n_unmapping > 0 && !m->mem.mapped_now)
-		syncmap__mem_unmap_step(&m->mem, false);
-	m->mem.mapped_now = false;
-	pthread_mutex_unlock(&m->mu);
+	unlock_tail(m);
 }
 
 /* reader_exit's period: a thread offers housekeeping once per so many
@@ -174,10 +181,7 @@ syncmap__leave_slow(struct syncmap *m, struct reader *rec, bool tick)
 		if (offer)
 			housekeep_locked(m, OFFER_CALLS);
 		syncmap__reclaim_poll(&m->gc, rec->nest == 0);
-		check_garbage_locked(m);
-		if (m->mem.n_unmapping > 0)
-			syncmap__mem_unmap_step(&m->mem, false);
-		pthread_mutex_unlock(&m->mu);
+		unlock_tail(m);
 	}
 	if (tick)
 		syncmap__deferred_poll();
